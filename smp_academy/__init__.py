@@ -1,0 +1,1 @@
+"""SMP Academy: training and certification for scalp micropigmentation practitioners."""
