@@ -1,0 +1,13 @@
+"""Registers each domain's command group on the app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from smp_academy.auth.cli import users
+from smp_academy.demo import demo
+
+
+def register(app: Flask) -> None:
+    for command in (users, demo):
+        app.cli.add_command(command)

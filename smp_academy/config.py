@@ -1,0 +1,117 @@
+"""Settings: embedded development defaults, overridden by ``SMP_*`` environment variables.
+
+The environment is read here and nowhere else (CONTRACT.md section 2).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "BASE_URL": "http://127.0.0.1:5000",
+    "REDIS_URL": None,
+    "MAIL_URL": None,
+    "MAIL_SENDER": "SMP Academy <no-reply@smp-academy.local>",
+    "S3_ENDPOINT_URL": None,
+    "SIGNING_KEY_PATH": None,
+    "SIGNING_CERT_PATH": None,
+    "ACADEMY_NAME": "SMP Academy",
+    "SIGNATORY_NAME": "Dr. Alex Morgan",
+    "SIGNATORY_TITLE": "Director of Training",
+    # Argon2id at OWASP's recommended minimum: m=19 MiB, t=2, p=1.
+    "PASSWORD_HASH": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "SESSION_LIFETIME": timedelta(hours=12),
+    "REMEMBER_LIFETIME": timedelta(days=30),
+    "MAX_CONTENT_LENGTH": 160 * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": 25 * 1024 * 1024,
+    "UPLOAD_MAX_PIXELS": 40_000_000,
+    "RATELIMIT_LOGIN": "10 per minute",
+    "RATELIMIT_PUBLIC_LOOKUP": "30 per minute",
+    "RATELIMIT_BATCH": "60 per minute",
+    "JOBS_EAGER": False,
+    "CONTENT_PATH": None,
+}
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the application (e.g. production without a secret key)."""
+
+
+def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the Flask config: defaults, then SMP_* variables, then explicit overrides."""
+    config = dict(DEFAULTS)
+    config.update(_from_environment())
+    config.update(overrides or {})
+    production = bool(config.get("PRODUCTION")) or os.environ.get("SMP_ENV") == "production"
+    config["PRODUCTION"] = production
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("SMP_SECRET_KEY must be set in production")
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    config.setdefault("DATABASE_URL", f"sqlite:///{instance_path / 'smp_academy.db'}")
+    config.setdefault("STORAGE_URL", f"file://{instance_path / 'files'}")
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    config.update(_derived(config))
+    return config
+
+
+def _from_environment() -> dict[str, Any]:
+    """The SMP_* variables, without the prefix (SMP_DATABASE_URL -> DATABASE_URL)."""
+    return {
+        key.removeprefix("SMP_"): value
+        for key, value in os.environ.items()
+        if key.startswith("SMP_") and value != "" and not key.startswith("SMP_TEST_")
+    }
+
+
+def _derived(config: dict[str, Any]) -> dict[str, Any]:
+    """Settings of Flask and its extensions that follow from ours."""
+    secure = config["BASE_URL"].startswith("https://")
+    return {
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(config["DATABASE_URL"]),
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(config["DATABASE_URL"]),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_DURATION": config["REMEMBER_LIFETIME"],
+        "PERMANENT_SESSION_LIFETIME": config["REMEMBER_LIFETIME"],
+        "RATELIMIT_STORAGE_URI": config["REDIS_URL"] or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PREFERRED_URL_SCHEME": "https" if secure else "http",
+    }
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use psycopg 3 for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A random key generated once and kept in instance/, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,92 @@
+"""Background jobs: queued in a transaction, dispatched only after it commits.
+
+With SMP_REDIS_URL set they go to RQ workers (``rq worker`` with ``smp_academy.core.worker``);
+otherwise they run in-process right after the commit. Jobs take ids, never objects, and each
+runs as its own unit of work: it commits once at its end.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
+from redis import Redis
+from rq import Queue, Retry
+
+from smp_academy.extensions import db
+
+log = logging.getLogger(__name__)
+_PENDING = "smp_pending_jobs"
+
+
+def enqueue(func: Callable[..., Any], *args: Any) -> None:
+    """Queue ``func(*args)`` to run after the current transaction commits."""
+    db.session.info.setdefault(_PENDING, []).append((f"{func.__module__}:{func.__name__}", args))
+
+
+def commit() -> None:
+    """Commit the unit of work, then dispatch the jobs it queued."""
+    db.session.commit()
+    dispatch_pending()
+
+
+def discard_pending() -> None:
+    db.session.info.pop(_PENDING, None)
+
+
+def dispatch_pending() -> None:
+    pending = db.session.info.pop(_PENDING, [])
+    for path, args in pending:
+        _dispatch(path, args)
+
+
+def _dispatch(path: str, args: tuple) -> None:
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        _rq_queue(redis_url).enqueue(
+            run_job, path, *args, retry=_retry(), job_timeout=300, description=path
+        )
+        return
+    try:
+        execute(path, args)
+    except Exception:
+        log.exception("in-process job %s%r failed", path, args)
+
+
+def execute(path: str, args: tuple) -> Any:
+    """Run one job as a unit of work: call, commit, then dispatch what it queued."""
+    module, name = path.split(":")
+    func = getattr(importlib.import_module(module), name)
+    try:
+        result = func(*args)
+        commit()
+    except Exception:
+        db.session.rollback()
+        discard_pending()
+        raise
+    return result
+
+
+_worker_app: Flask | None = None
+
+
+def run_job(path: str, *args: Any) -> Any:
+    """Entry point on an RQ worker: one app per worker process, one context per job."""
+    global _worker_app
+    if _worker_app is None:
+        from smp_academy import create_app  # the factory imports this module: import late
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        return execute(path, args)
+
+
+def _rq_queue(redis_url: str) -> Queue:
+    return Queue("smp", connection=Redis.from_url(redis_url))
+
+
+def _retry() -> Retry:
+    return Retry(max=3, interval=[10, 60, 300])

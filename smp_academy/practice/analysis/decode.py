@@ -1,0 +1,72 @@
+"""Safe decoding of uploaded bytes to a grayscale array.
+
+Uploads are untrusted: a small file can declare billions of pixels, so the size is checked from
+the header before any pixel is decoded, and Pillow's own bomb warning is turned into an error.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pillow_heif
+from PIL import Image, ImageOps
+
+from .errors import UnreadableImage
+
+pillow_heif.register_heif_opener()
+
+_DECODE_ERRORS = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    IndexError,
+    KeyError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
+
+
+def decode_gray(data: bytes, max_pixels: int) -> np.ndarray:
+    """Decode ``data`` to an upright 8-bit grayscale array, or raise UnreadableImage."""
+    if not data:
+        raise UnreadableImage("empty file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                _check_size(image.size, max_pixels)
+                return _to_gray_array(image)
+    except UnreadableImage:
+        raise
+    except _DECODE_ERRORS as exc:
+        raise UnreadableImage(f"not a readable image ({_reason(exc)})") from exc
+
+
+def _check_size(size: tuple[int, int], max_pixels: int) -> None:
+    width, height = size
+    if width <= 0 or height <= 0:
+        raise UnreadableImage("image has no pixels")
+    if width * height > max_pixels:
+        raise UnreadableImage(f"image too large: {width}×{height} pixels (limit {max_pixels})")
+
+
+def _to_gray_array(image: Image.Image) -> np.ndarray:
+    # For JPEG, draft mode decodes only the luma channel, which skips the colour conversion.
+    if image.format == "JPEG":
+        image.draft("L", image.size)
+    image.load()
+    upright = ImageOps.exif_transpose(image)
+    if upright.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        wide = np.asarray(upright, dtype=np.float32)
+        return np.clip(wide * (255.0 / max(float(wide.max()), 1.0)), 0, 255).astype(np.uint8)
+    if upright.mode != "L":
+        upright = upright.convert("L")
+    return np.ascontiguousarray(np.asarray(upright, dtype=np.uint8))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]

@@ -1,0 +1,72 @@
+"""The printed template's geometry (CONTRACT.md section 5), in millimetres.
+
+Origin at the top-left corner of the working square, x to the right, y downward. These numbers
+are shared by the printable template, the analysis and the synthetic photos, so they live here
+once; changing any of them breaks every template already printed.
+"""
+
+from __future__ import annotations
+
+#: Name of the OpenCV ArUco dictionary (``cv2.aruco.DICT_4X4_50``); kept as a name so this module
+#: stays free of OpenCV.
+ARUCO_DICTIONARY = "DICT_4X4_50"
+
+#: Side of the working square; nothing is printed inside ``[0, SQUARE_MM]²``.
+SQUARE_MM = 100.0
+
+#: Side of each marker's outer black edge.
+MARKER_MM = 15.0
+
+#: A 4×4-bit marker plus its one-cell black border is 6 cells wide.
+MARKER_CELLS = 6
+
+#: White kept around each marker, which the detector needs to see the marker's outline.
+QUIET_ZONE_MM = 4.0
+
+#: Top-left corner of each marker's black square, by marker id.
+MARKER_ORIGINS_MM: dict[int, tuple[float, float]] = {
+    0: (-20.0, -20.0),
+    1: (105.0, -20.0),
+    2: (105.0, 105.0),
+    3: (-20.0, 105.0),
+}
+
+MARKER_IDS: tuple[int, ...] = tuple(MARKER_ORIGINS_MM)
+
+#: Light-grey corner ticks printed outside the square (not part of the contract; the analysis
+#: must ignore them): each is an L of two strokes starting TICK_GAP_MM outside the corner.
+TICK_GAP_MM = 1.5
+TICK_LENGTH_MM = 5.0
+TICK_STROKE_MM = 0.3
+
+#: Number of horizontal bands of the density profile, each ``SQUARE_MM / PROFILE_BANDS`` high.
+PROFILE_BANDS = 10
+
+
+def marker_corners_mm(marker_id: int) -> list[tuple[float, float]]:
+    """Corners of one marker in ArUco's order: top-left, top-right, bottom-right, bottom-left.
+
+    The markers are printed upright, so ArUco's corner order matches the page's.
+    """
+    x, y = MARKER_ORIGINS_MM[marker_id]
+    s = MARKER_MM
+    return [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
+
+
+def frame_bounds_mm() -> tuple[float, float, float, float]:
+    """The markers' bounding box (x0, y0, x1, y1), without the quiet zone."""
+    xs = [x for x, _ in MARKER_ORIGINS_MM.values()]
+    ys = [y for _, y in MARKER_ORIGINS_MM.values()]
+    return min(xs), min(ys), max(xs) + MARKER_MM, max(ys) + MARKER_MM
+
+
+def tick_segments_mm() -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The corner ticks as line segments ((x0, y0), (x1, y1)), two per corner of the square."""
+    gap, length, side = TICK_GAP_MM, TICK_LENGTH_MM, SQUARE_MM
+    segments = []
+    for cx, sx in ((0.0, -1.0), (side, 1.0)):
+        for cy, sy in ((0.0, -1.0), (side, 1.0)):
+            x, y = cx + sx * gap, cy + sy * gap
+            segments.append(((x, y), (x + sx * length, y)))
+            segments.append(((x, y), (x, y + sy * length)))
+    return segments

@@ -1,0 +1,132 @@
+"""Finding the four template markers and the homography from the photo to the template.
+
+Detection runs on a downscaled copy (ArUco's contour search is the slow part and does not need
+every pixel); the corners are then refined at full resolution, where their accuracy sets the
+accuracy of every millimetre we report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from . import geometry
+from .errors import MarkersNotFound
+
+#: Long side of the image that the marker search runs on.
+DETECTION_SIDE_PX = 1600
+
+#: A marker whose corners disagree with the others by more than this is probably partly hidden.
+MAX_MARKER_ERROR_MM = 0.4
+
+_DICTIONARY = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, geometry.ARUCO_DICTIONARY))
+
+
+@dataclass(frozen=True)
+class FrameFit:
+    """Where the template lies in the photo."""
+
+    photo_to_mm: np.ndarray  # 3×3 homography, photo pixels → template millimetres
+    corners_px: dict[int, np.ndarray]  # marker id → 4×2 refined corners in photo pixels
+    warnings: tuple[str, ...]
+
+
+def marker_bits(marker_id: int) -> np.ndarray:
+    """The marker's 6×6 cells including its border; True where the cell is black."""
+    cells = cv2.aruco.generateImageMarker(_DICTIONARY, marker_id, geometry.MARKER_CELLS)
+    return cells == 0
+
+
+def locate_frame(gray: np.ndarray) -> FrameFit:
+    """Find all four markers and fit the homography, or raise MarkersNotFound."""
+    corners = _detect(gray)
+    if any(marker_id not in corners for marker_id in geometry.MARKER_IDS):
+        raise MarkersNotFound()
+    corners = {k: _refine(gray, v) for k, v in corners.items()}
+    homography, bad = _fit_homography(corners)
+    warnings = [f"marker {k} looks partly hidden or damaged" for k in bad]
+    warnings += _edge_warnings(gray.shape, corners)
+    return FrameFit(homography, corners, tuple(warnings))
+
+
+def _detect(gray: np.ndarray) -> dict[int, np.ndarray]:
+    scale = min(1.0, DETECTION_SIDE_PX / max(gray.shape))
+    small = gray
+    if scale < 1.0:
+        size = (round(gray.shape[1] * scale), round(gray.shape[0] * scale))
+        small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    params = cv2.aruco.DetectorParameters()
+    params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    detector = cv2.aruco.ArucoDetector(_DICTIONARY, params)
+    found, ids, _ = detector.detectMarkers(small)
+    result: dict[int, np.ndarray] = {}
+    if ids is None:
+        return result
+    for quad, marker_id in zip(found, ids.ravel(), strict=True):
+        if int(marker_id) in geometry.MARKER_ORIGINS_MM and int(marker_id) not in result:
+            # Pixel centres: a coordinate c in the small image is (c + 0.5) / scale - 0.5.
+            result[int(marker_id)] = (quad.reshape(4, 2) + 0.5) / scale - 0.5
+    return result
+
+
+def _refine(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Refine the corners at full resolution within a third of a marker cell."""
+    side = float(np.mean(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1)))
+    half = max(2, round(0.3 * side / geometry.MARKER_CELLS))
+    pts = quad.astype(np.float32).reshape(-1, 1, 2).copy()
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_COUNT, 30, 0.01)
+    refined = cv2.cornerSubPix(gray, pts, (half, half), (-1, -1), criteria)
+    moved = np.linalg.norm(refined.reshape(4, 2) - quad, axis=1)
+    # A corner that wandered away was pulled by something else (a finger, the photo edge).
+    return np.where((moved < half)[:, None], refined.reshape(4, 2), quad)
+
+
+def _fit_homography(corners: dict[int, np.ndarray]) -> tuple[np.ndarray, list[int]]:
+    """Least squares over all 16 corners; refit without a marker that disagrees."""
+    ids = list(geometry.MARKER_IDS)
+    homography = _homography(corners, ids)
+    errors = {k: _marker_error_mm(homography, corners[k], k) for k in ids}
+    worst = max(errors, key=errors.__getitem__)
+    if errors[worst] <= MAX_MARKER_ERROR_MM:
+        return homography, []
+    rest = [k for k in ids if k != worst]
+    return _homography(corners, rest), [worst]
+
+
+def _homography(corners: dict[int, np.ndarray], ids: list[int]) -> np.ndarray:
+    src = np.concatenate([corners[k] for k in ids]).astype(np.float64)
+    dst = np.array([p for k in ids for p in geometry.marker_corners_mm(k)], dtype=np.float64)
+    homography, _ = cv2.findHomography(src, dst, 0)
+    if homography is None:
+        raise MarkersNotFound()
+    return homography
+
+
+def _marker_error_mm(homography: np.ndarray, quad: np.ndarray, marker_id: int) -> float:
+    mapped = cv2.perspectiveTransform(quad.reshape(-1, 1, 2).astype(np.float64), homography)
+    expected = np.array(geometry.marker_corners_mm(marker_id))
+    return float(np.max(np.linalg.norm(mapped.reshape(4, 2) - expected, axis=1)))
+
+
+def _edge_warnings(shape: tuple[int, ...], corners: dict[int, np.ndarray]) -> list[str]:
+    """Warn when a marker's white quiet zone is cut off by the photo's edge."""
+    height, width = shape[:2]
+    warnings = []
+    for marker_id, quad in corners.items():
+        side = float(np.mean(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1)))
+        quiet = side * geometry.QUIET_ZONE_MM / geometry.MARKER_MM
+        x, y = quad[:, 0], quad[:, 1]
+        if min(x.min(), y.min(), width - 1 - x.max(), height - 1 - y.max()) < quiet:
+            warnings.append(f"marker {marker_id} is at the edge of the photo")
+    return warnings
+
+
+def square_px_per_mm(homography: np.ndarray) -> float:
+    """The photo's own sampling of the working square: sqrt(its area in pixels) / its side."""
+    side = geometry.SQUARE_MM
+    square = np.array([[0, 0], [side, 0], [side, side], [0, side]], dtype=np.float64)
+    mm_to_photo = np.linalg.inv(homography)
+    quad = cv2.perspectiveTransform(square.reshape(-1, 1, 2), mm_to_photo).reshape(4, 2)
+    return float(np.sqrt(abs(cv2.contourArea(quad.astype(np.float32))))) / side

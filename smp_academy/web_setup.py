@@ -1,0 +1,91 @@
+"""What ``create_app`` wires: blueprints, per-request hooks, security headers, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from smp_academy import core_views
+from smp_academy.admin import views as admin_views
+from smp_academy.auth import views as auth_views
+from smp_academy.auth.services import load_session_user
+from smp_academy.core.jobs import discard_pending
+from smp_academy.core.roles import ROLE_LABELS, Role, has_role
+from smp_academy.courses import views as course_views
+from smp_academy.extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in (core_views.bp, auth_views.bp, admin_views.bp, course_views.bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+    login_manager.session_protection = None  # sessions are checked on the server instead
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user and current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+    @app.teardown_request
+    def forget_jobs(exc):
+        discard_pending()
+
+    @app.context_processor
+    def template_helpers():
+        return {"Role": Role, "ROLE_LABELS": ROLE_LABELS, "has_role": has_role}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if wants_json():
+            response = jsonify(error=error.description or error.name)
+            response.status_code = error.code or 500
+            if error.code == 429 and error.response is not None:
+                response.headers.update(
+                    {
+                        k: v
+                        for k, v in error.response.headers.items()
+                        if k.startswith(("Retry", "X-R"))
+                    }
+                )
+            return response
+        template = (
+            f"errors/{error.code}.html" if error.code in {403, 404, 429} else "errors/generic.html"
+        )
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error="internal error"), 500
+        return render_template("errors/500.html"), 500
+
+
+def _error_template(code: int | None) -> str:
+    return f"errors/{code}.html" if code in {403, 404, 429} else "errors/generic.html"

@@ -1,0 +1,167 @@
+"""App and schema once per session; every test runs inside a transaction rolled back at its end.
+
+SQLite by default; PostgreSQL when SMP_TEST_DATABASE_URL is set (CI sets it).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from smp_academy import create_app
+from smp_academy.core import clock
+from smp_academy.extensions import db, limiter
+from tests import factories
+
+TEST_DB_URL = os.environ.get("SMP_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": TEST_DB_URL or f"sqlite:///{instance / 'test.db'}",
+            "STORAGE_URL": f"file://{instance / 'files'}",
+            "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+            "RATELIMIT_ENABLED": False,
+            "BASE_URL": "http://academy.example.org",
+            "INSTANCE_DIR": str(instance),
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _reset_schema()
+        upgrade()
+    yield app
+
+
+def _reset_schema() -> None:
+    """Start from an empty database, whatever an earlier run left behind."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app: Flask) -> Iterator[None]:
+    """Bind the session to one connection whose transaction is rolled back after the test."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+            clock.freeze(None)
+            if app.config.get("RATELIMIT_ENABLED", True):
+                limiter.reset()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (and so its own ``g`` and DB session), as in
+    production, even though the test itself runs inside an app context."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.copy_context().run(self._open_in_fresh_context, *args, **kwargs)
+        db.session.expire_all()  # the test's own objects see what the request changed
+        return response
+
+    def _open_in_fresh_context(self, *args, **kwargs):
+        _cv_app.set(None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class AuthActions:
+    """Signs a test client in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user, password: str = factories.PASSWORD, remember: bool = False):
+        data = {"email": user.email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post("/login", data=data | {"csrf_token": csrf_token(self.client)})
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page's form."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def trainee():
+    return factories.user(role="trainee", name="Terry Trainee")
+
+
+@pytest.fixture
+def instructor():
+    return factories.user(role="instructor", name="Indira Instructor")
+
+
+@pytest.fixture
+def clinic():
+    return factories.user(role="clinic", name="Clearview Clinic")
+
+
+@pytest.fixture
+def admin():
+    return factories.user(role="admin", name="Adam Admin")
+
+
+@pytest.fixture
+def login(client: FlaskClient, auth: AuthActions):
+    """``login(user)``: sign the test client in as ``user`` and return the client."""
+
+    def _login(user) -> FlaskClient:
+        response = auth.login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def instance_dir(app: Flask) -> Path:
+    return Path(app.config["INSTANCE_DIR"])
