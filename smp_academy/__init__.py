@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from smp_academy import cli, web_setup
+from smp_academy import cli, models, web_setup  # noqa: F401 - models: the whole schema
 from smp_academy.config import build_config
 from smp_academy.extensions import csrf, db, limiter, login_manager, migrate
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from smp_academy.auth.cli import users
+from smp_academy.content_sync import content
 from smp_academy.demo import demo
 
 
 def register(app: Flask) -> None:
-    for command in (users, demo):
+    for command in (users, content, demo):
         app.cli.add_command(command)

@@ -34,7 +34,6 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_PUBLIC_LOOKUP": "30 per minute",
     "RATELIMIT_BATCH": "60 per minute",
     "JOBS_EAGER": False,
-    "CONTENT_PATH": None,
 }
 
 

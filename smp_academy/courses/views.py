@@ -1,12 +1,152 @@
-"""The home page, the catalogue, course pages and the lesson reader."""
+"""The home page and dashboard, the catalogue, course pages, the lesson reader and search."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from smp_academy.courses import bp
+from smp_academy.core.errors import NotFound
+from smp_academy.core.jobs import commit
+from smp_academy.core.roles import Role, roles_required
+from smp_academy.courses import bp, services
+from smp_academy.courses.forms import ProgressForm
+from smp_academy.courses.models import Course
+
+# Figures are SVG: served as images, they must not run anything even if opened directly.
+FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+def _course_or_404(slug: str) -> Course:
+    try:
+        return services.get_course(slug)
+    except NotFound:
+        abort(404)
 
 
 @bp.get("/")
 def index():
-    return render_template("courses/index.html")
+    courses = services.published_courses()
+    user = current_user if current_user.is_authenticated else None
+    progress = services.progress_by_course(user)
+    resume = services.last_activity(user) if user is not None else None
+    return render_template(
+        "courses/index.html",
+        courses=courses,
+        progress=progress,
+        resume=resume,
+        dashboard=dashboard_for(user, courses, progress),
+    )
+
+
+def dashboard_for(user, courses, progress):
+    """Extra panels of the signed-in home page, filled by other domains through a hook."""
+    return {}
+
+
+@bp.get("/courses")
+def catalogue():
+    courses = services.published_courses()
+    user = current_user if current_user.is_authenticated else None
+    return render_template(
+        "courses/catalogue.html", courses=courses, progress=services.progress_by_course(user)
+    )
+
+
+@bp.get("/courses/<slug>")
+def show_course(slug: str):
+    course = _course_or_404(slug)
+    lessons = services.course_lessons(course)
+    context = {
+        "course": course,
+        "lessons": lessons,
+        "done": set(),
+        "resume": None,
+        "missing": [],
+        "form": ProgressForm(),
+    }
+    if current_user.is_authenticated:
+        courses = services.published_courses()
+        progress = services.progress_by_course(current_user)
+        done = services.completed_lesson_ids(current_user, course)
+        context.update(
+            done=done,
+            progress=progress.get(course.id),
+            missing=services.missing_prerequisites(course, {c.slug: c for c in courses}, progress),
+            resume=services.resume_lesson(current_user, course, lessons, done),
+        )
+    return render_template("courses/course.html", **context)
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def show_lesson(slug: str, lesson_slug: str):
+    course = _course_or_404(slug)
+    lessons = services.course_lessons(course)
+    lesson = next((item for item in lessons if item.slug == lesson_slug), None)
+    if lesson is None:
+        abort(404)
+    position = lessons.index(lesson)
+    if current_user.role == Role.TRAINEE:
+        services.record_visit(current_user, course, lesson)
+        commit()
+    done = services.completed_lesson_ids(current_user, course)
+    return render_template(
+        "courses/lesson.html",
+        course=course,
+        lesson=lesson,
+        lessons=lessons,
+        done=done,
+        previous=lessons[position - 1] if position else None,
+        next=lessons[position + 1] if position + 1 < len(lessons) else None,
+        form=ProgressForm(),
+    )
+
+
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/progress")
+@roles_required(Role.TRAINEE)
+def update_progress(slug: str, lesson_slug: str):
+    course = _course_or_404(slug)
+    try:
+        lesson = services.get_lesson(course, lesson_slug)
+    except NotFound:
+        abort(404)
+    form = ProgressForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.complete.data == "0":
+        services.mark_incomplete(current_user, lesson)
+    else:
+        services.mark_complete(current_user, lesson)
+    commit()
+    target = request.form.get("then")
+    if target == "next":
+        lessons = services.course_lessons(course)
+        position = [item.id for item in lessons].index(lesson.id)
+        if position + 1 < len(lessons):
+            return redirect(
+                url_for(".show_lesson", slug=slug, lesson_slug=lessons[position + 1].slug)
+            )
+        return redirect(url_for(".show_course", slug=slug))
+    return redirect(url_for(".show_lesson", slug=slug, lesson_slug=lesson_slug))
+
+
+@bp.get("/courses/<slug>/figures/<name>")
+def show_figure(slug: str, name: str):
+    try:
+        figure = services.get_figure(slug, name)
+    except NotFound:
+        abort(404)
+    response = Response(figure.data, mimetype=figure.content_type)
+    response.set_etag(figure.sha256)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
+    return response.make_conditional(request)
+
+
+@bp.get("/search")
+def search():
+    query = request.args.get("q", "")
+    results = services.search_lessons(query) if query else []
+    return render_template("courses/search.html", q=query, results=results)

@@ -1,0 +1,129 @@
+"""Practice-photo analysis: from the bytes of a photo of the printed template to a report.
+
+Pure functions, no Flask and no database, so the same code runs in a web request, an RQ
+worker, the CLI and the tests. The report's keys and their order are fixed by CONTRACT.md
+section 6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import geometry, quality
+from .decode import decode_gray
+from .dots import Dots, find_dots
+from .errors import MARKERS_NOT_FOUND, MarkersNotFound, UnreadableImage
+from .markers import locate_frame, square_px_per_mm
+from .overlay import render_overlay
+from .rectify import Rectified, choose_px_per_mm, rectify_square
+from .stats import cv, density_profile, mean_or_none, nearest_neighbour_distances
+
+__all__ = [
+    "MARKERS_NOT_FOUND",
+    "AnalysisResult",
+    "MarkersNotFound",
+    "MeasuredDots",
+    "UnreadableImage",
+    "analyze",
+    "render_overlay",
+]
+
+DEFAULT_MAX_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class MeasuredDots:
+    """The counted dots (centre in the square), in template millimetres."""
+
+    centres_mm: np.ndarray  # N×2
+    diameters_mm: np.ndarray  # N, equivalent-circle diameter at half the dot's darkness
+    is_blowout: np.ndarray  # N bool
+    is_merged: np.ndarray  # N bool, split from a blob of touching dots
+    is_well_formed: np.ndarray  # N bool, the dots the size statistics use
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """The contract's report plus what the overlay needs."""
+
+    report: dict
+    dots: MeasuredDots
+    rectified: np.ndarray  # uint8 grayscale square with a margin, px_per_mm pixels per mm
+    px_per_mm: float
+    margin_mm: float
+
+
+def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisResult:
+    """Measure the dots in a photo of the practice template.
+
+    Raises UnreadableImage for bytes that are not a decodable image within ``max_pixels``,
+    and MarkersNotFound when the four markers are not all visible.
+    """
+    gray = decode_gray(data, max_pixels)
+    frame = locate_frame(gray)
+    photo_px_per_mm = square_px_per_mm(frame.photo_to_mm)
+    rect = rectify_square(gray, frame.photo_to_mm, choose_px_per_mm(photo_px_per_mm))
+    found = find_dots(rect)
+    dots = _counted_dots(found, rect)
+    warnings = [
+        *quality.resolution_warning(photo_px_per_mm),
+        *quality.blur_warning(gray, frame.corners_px),
+        *quality.glare_warning(rect),
+        *frame.warnings,
+    ]
+    report = build_report(dots, rect.px_per_mm, _coverage(found, rect), warnings)
+    return AnalysisResult(report, dots, rect.gray, rect.px_per_mm, rect.margin_mm)
+
+
+def _counted_dots(found: Dots, rect: Rectified) -> MeasuredDots:
+    """Keep dots whose centre lies in the square; mark the ones fit for size statistics."""
+    centres = rect.to_mm(found.centres_px)
+    inside = np.all((centres >= 0) & (centres <= geometry.SQUARE_MM), axis=1)
+    diameters = 2 * np.sqrt(found.area_px / np.pi) / rect.px_per_mm
+    well_formed = ~found.is_blowout & ~found.is_merged & ~found.on_border
+    return MeasuredDots(
+        centres[inside],
+        diameters[inside],
+        found.is_blowout[inside],
+        found.is_merged[inside],
+        well_formed[inside],
+    )
+
+
+def _coverage(found: Dots, rect: Rectified) -> float:
+    rows, cols = rect.square_slice()
+    square = found.coverage_mask[rows, cols]
+    return float(np.count_nonzero(square)) / max(square.size, 1)
+
+
+def build_report(
+    dots: MeasuredDots, px_per_mm: float, coverage: float, warnings: list[str]
+) -> dict:
+    """The report of CONTRACT.md section 6, keys in the contract's order.
+
+    Statistics that need dots which are not there (a mean of nothing) are null, not 0.
+    """
+    area_cm2 = geometry.SQUARE_MM**2 / 100.0
+    sizes = dots.diameters_mm[dots.is_well_formed]
+    spacing = nearest_neighbour_distances(dots.centres_mm)
+    return {
+        "calibrated": True,
+        "px_per_mm": round(px_per_mm, 1),
+        "area_cm2": round(area_cm2, 1),
+        "dot_count": len(dots.centres_mm),
+        "density_per_cm2": round(len(dots.centres_mm) / area_cm2, 2),
+        "density_profile": [round(d, 2) for d in density_profile(dots.centres_mm)],
+        "mean_diameter_mm": _rounded(mean_or_none(sizes), 3),
+        "diameter_cv": _rounded(cv(sizes), 3),
+        "nn_spacing_mm": _rounded(mean_or_none(spacing), 3),
+        "spacing_cv": _rounded(cv(spacing), 3),
+        "blowout_count": int(np.count_nonzero(dots.is_blowout)),
+        "coverage_fraction": round(coverage, 4),
+        "warnings": list(warnings),
+    }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -55,15 +55,23 @@ def choose_px_per_mm(photo_px_per_mm: float) -> float:
     return float(np.clip(round(photo_px_per_mm, 1), MIN_PX_PER_MM, MAX_PX_PER_MM))
 
 
-def rectify(gray: np.ndarray, photo_to_mm: np.ndarray, px_per_mm: float) -> Rectified:
+def rectify_square(gray: np.ndarray, photo_to_mm: np.ndarray, px_per_mm: float) -> Rectified:
     """Warp the square (with its margin) out of the photo and compute its darkness map."""
     margin = MARGIN_MM
     side = round((geometry.SQUARE_MM + 2 * margin) * px_per_mm)
     mm_to_px = np.array(
-        [[px_per_mm, 0, margin * px_per_mm - 0.5], [0, px_per_mm, margin * px_per_mm - 0.5], [0, 0, 1]]
+        [
+            [px_per_mm, 0, margin * px_per_mm - 0.5],
+            [0, px_per_mm, margin * px_per_mm - 0.5],
+            [0, 0, 1],
+        ]
     )
     warped = cv2.warpPerspective(
-        gray, mm_to_px @ photo_to_mm, (side, side), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        gray,
+        mm_to_px @ photo_to_mm,
+        (side, side),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
     )
     return Rectified(warped, darkness_map(warped, px_per_mm), px_per_mm, margin)
 
@@ -76,7 +84,7 @@ def darkness_map(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
     """
     background = estimate_background(gray, px_per_mm)
     darkness = 1.0 - gray.astype(np.float32) / background
-    offset = float(np.median(darkness[:: 4, :: 4]))  # closing sits on the noise's bright side
+    offset = float(np.median(darkness[::4, ::4]))  # closing sits on the noise's bright side
     return darkness - offset
 
 

@@ -101,7 +101,9 @@ def place_dots(rng: np.random.Generator, gradient: bool) -> Dots:
     if gradient:  # a soft hairline: sparse at the top, dense at the bottom
         keep = rng.random(len(centres)) < 0.3 + 0.7 * centres[:, 1] / geometry.SQUARE_MM
         centres = centres[keep]
-    diameters = np.clip(rng.normal(mean_d, mean_d * rng.uniform(0.06, 0.12), len(centres)), 0.3, 1.6)
+    diameters = np.clip(
+        rng.normal(mean_d, mean_d * rng.uniform(0.06, 0.12), len(centres)), 0.3, 1.6
+    )
     centres, diameters = _drop_conflicts(centres, diameters)
     centres, diameters, is_pair = _add_touching_pairs(rng, centres, diameters)
     return _add_blowouts(rng, centres, diameters, is_pair)
@@ -157,8 +159,11 @@ def _add_touching_pairs(
         others = np.ones(len(centres), dtype=bool)
         others[i] = False
         near = _conflicts(c[None], np.array([d / 2]), centres[others], diameters[others] / 2)
-        partner_clash = new_c and _conflicts(c[None], np.array([d / 2]), np.array(new_c), np.array(new_d) / 2).any()
-        if near.any() or partner_clash or is_pair[i] or not (0.5 < c).all() or not (c < 99.5).all():
+        partner_clash = (
+            new_c
+            and _conflicts(c[None], np.array([d / 2]), np.array(new_c), np.array(new_d) / 2).any()
+        )
+        if near.any() or partner_clash or is_pair[i] or not (c > 0.5).all() or not (c < 99.5).all():
             continue
         is_pair[i] = True
         new_c.append(c)
@@ -178,7 +183,9 @@ def _add_blowouts(
     for i in rng.choice(singles, size=int(rng.integers(4, 16)), replace=False):
         grown = diameters[i] * rng.uniform(1.8, 2.2)
         others = np.arange(len(centres)) != i
-        clash = _conflicts(centres[i][None], np.array([grown / 2]), centres[others], diameters[others] / 2)
+        clash = _conflicts(
+            centres[i][None], np.array([grown / 2]), centres[others], diameters[others] / 2
+        )
         if rng.random() < 0.3 and not clash.any():
             diameters[i] = grown
         else:
@@ -331,7 +338,9 @@ def _paint_dots(
         dist = np.hypot(u - cx, v - cy)
         ink = np.clip((r - dist) * scales[i] + 0.5, 0, 1)
         if amp:
-            ink = np.maximum(ink, amp * np.exp(-np.square(np.maximum(dist - r, 0)) / (2 * width**2)))
+            ink = np.maximum(
+                ink, amp * np.exp(-np.square(np.maximum(dist - r, 0)) / (2 * width**2))
+            )
         ink *= strength * rng.uniform(0.93, 1.07)
         patch = albedo[y0:y1, x0:x1]
         patch *= 1 - ink[..., None] * (1 - tint)

@@ -1,0 +1,136 @@
+"""Courses, lessons and their figures (from content/), cohorts, enrolments and progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smp_academy.core.clock import now_utc
+from smp_academy.core.types import UTCDateTime
+from smp_academy.extensions import db
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str] = mapped_column(String(20))
+    estimated_hours: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    prerequisite_slugs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_published: Mapped[bool] = mapped_column(Boolean, default=True)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="course", order_by="Lesson.position", lazy="raise"
+    )
+
+
+class Lesson(db.Model):
+    """A lesson; its HTML is rendered once per content version, at sync."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    reading_minutes: Mapped[int] = mapped_column(Integer)
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    body_html: Mapped[str] = mapped_column(Text)
+    toc: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # A lesson removed from content/ is retired, not deleted: progress rows refer to it.
+    is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    course: Mapped[Course] = relationship(back_populates="lessons", lazy="raise")
+
+
+class Figure(db.Model):
+    """A course figure, kept in the database so every web process can serve it."""
+
+    __tablename__ = "figures"
+    __table_args__ = (UniqueConstraint("course_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Cohort(db.Model):
+    """A group of trainees taught and graded by its instructors."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    starts_on: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    members: Mapped[list[CohortMember]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan", lazy="raise"
+    )
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_members"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id"),
+        CheckConstraint("role IN ('trainee', 'instructor')", name="member_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="members", lazy="raise")
+    user = relationship("User", lazy="raise")
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class LessonProgress(db.Model):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,229 @@
+"""Catalogue, enrolment and progress. Page queries are constant in number, whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from smp_academy.auth.models import User
+from smp_academy.core.clock import now_utc
+from smp_academy.core.errors import Conflict, NotFound
+from smp_academy.courses.models import Course, Enrolment, Figure, Lesson, LessonProgress
+from smp_academy.extensions import db
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+
+def published_courses() -> list[Course]:
+    return list(
+        db.session.scalars(
+            select(Course).where(Course.is_published).order_by(Course.position, Course.title)
+        )
+    )
+
+
+def get_course(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.is_published))
+    if course is None:
+        raise NotFound("No such course.")
+    return course
+
+
+def course_lessons(course: Course) -> list[Lesson]:
+    return list(
+        db.session.scalars(
+            select(Lesson)
+            .where(Lesson.course_id == course.id, ~Lesson.is_retired)
+            .order_by(Lesson.position)
+        )
+    )
+
+
+def get_lesson(course: Course, slug: str) -> Lesson:
+    lesson = db.session.scalar(
+        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == slug, ~Lesson.is_retired)
+    )
+    if lesson is None:
+        raise NotFound("No such lesson.")
+    return lesson
+
+
+def get_figure(course_slug: str, name: str) -> Figure:
+    figure = db.session.scalar(
+        select(Figure).join(Course).where(Course.slug == course_slug, Figure.name == name)
+    )
+    if figure is None:
+        raise NotFound("No such figure.")
+    return figure
+
+
+def progress_by_course(user: User | None) -> dict[int, Progress]:
+    """Lessons done and total for every course, in one query."""
+    done = func.count(LessonProgress.id) if user is not None else func.sum(0)
+    stmt = (
+        select(Lesson.course_id, func.count(Lesson.id.distinct()), done)
+        .where(~Lesson.is_retired)
+        .group_by(Lesson.course_id)
+    )
+    if user is not None:
+        stmt = stmt.outerjoin(
+            LessonProgress,
+            and_(
+                LessonProgress.lesson_id == Lesson.id,
+                LessonProgress.user_id == user.id,
+                LessonProgress.completed_at.is_not(None),
+            ),
+        )
+    return {
+        course_id: Progress(int(d or 0), total) for course_id, total, d in db.session.execute(stmt)
+    }
+
+
+def completed_lesson_ids(user: User, course: Course) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(LessonProgress.lesson_id)
+            .join(Lesson)
+            .where(
+                LessonProgress.user_id == user.id,
+                Lesson.course_id == course.id,
+                LessonProgress.completed_at.is_not(None),
+            )
+        )
+    )
+
+
+def missing_prerequisites(
+    course: Course, courses_by_slug: dict[str, Course], progress: dict[int, Progress]
+) -> list[Course]:
+    """Prerequisite courses not yet completed (every lesson done)."""
+    missing = []
+    for slug in course.prerequisite_slugs:
+        prerequisite = courses_by_slug.get(slug)
+        if prerequisite and not progress.get(prerequisite.id, Progress(0, 0)).is_complete:
+            missing.append(prerequisite)
+    return missing
+
+
+def enrolment_for(user: User, course: Course) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).filter_by(user_id=user.id, course_id=course.id))
+
+
+def enrol(user: User, course: Course) -> Enrolment:
+    """Open enrolment; idempotent (the unique constraint settles a double click)."""
+    existing = enrolment_for(user, course)
+    if existing is not None:
+        return existing
+    try:
+        with db.session.begin_nested():
+            enrolment = Enrolment(user_id=user.id, course_id=course.id)
+            db.session.add(enrolment)
+    except IntegrityError:
+        return enrolment_for(user, course)
+    return enrolment
+
+
+def record_visit(user: User, course: Course, lesson: Lesson) -> None:
+    """Remember the lesson for "continue where you left off" and that it was opened."""
+    enrolment = enrol(user, course)
+    enrolment.last_lesson_id = lesson.id
+    enrolment.last_activity_at = now_utc()
+    _progress_row(user, lesson)
+
+
+def mark_complete(user: User, lesson: Lesson) -> LessonProgress:
+    row = _progress_row(user, lesson)
+    if row.completed_at is None:
+        row.completed_at = now_utc()
+    return row
+
+
+def mark_incomplete(user: User, lesson: Lesson) -> None:
+    row = _progress_row(user, lesson)
+    row.completed_at = None
+
+
+def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
+    row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, lesson_id=lesson.id))
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = LessonProgress(user_id=user.id, lesson_id=lesson.id)
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalar(
+            select(LessonProgress).filter_by(user_id=user.id, lesson_id=lesson.id)
+        )
+    if row is None:
+        raise Conflict("Your progress could not be saved; please try again.")
+    return row
+
+
+def resume_lesson(
+    user: User, course: Course, lessons: list[Lesson], done: set[int]
+) -> Lesson | None:
+    """Where to continue: the first unfinished lesson from the last one opened, else the first."""
+    if not lessons:
+        return None
+    enrolment = enrolment_for(user, course)
+    start = next(
+        (
+            i
+            for i, lesson in enumerate(lessons)
+            if enrolment and lesson.id == enrolment.last_lesson_id
+        ),
+        0,
+    )
+    for lesson in lessons[start:] + lessons[:start]:
+        if lesson.id not in done:
+            return lesson
+    return lessons[0]
+
+
+def last_activity(user: User) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.user_id == user.id)
+        .order_by(Enrolment.last_activity_at.desc())
+        .limit(1)
+    )
+
+
+def search_lessons(query: str, limit: int = 30) -> list[tuple[Lesson, Course]]:
+    """Full-text search on PostgreSQL; word matching on SQLite."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    base = (
+        select(Lesson, Course)
+        .join(Course)
+        .where(~Lesson.is_retired, Course.is_published)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        vector = func.to_tsvector("english", Lesson.search_text)
+        tsquery = func.websearch_to_tsquery("english", query)
+        stmt = base.where(vector.op("@@")(tsquery)).order_by(func.ts_rank(vector, tsquery).desc())
+    else:
+        words = [w for w in query.lower().split() if len(w) > 1][:8]
+        matches = [func.lower(Lesson.search_text).contains(w) for w in words]
+        title_hits = sum(case((func.lower(Lesson.title).contains(w), 1), else_=0) for w in words)
+        stmt = base.where(and_(*matches) if matches else or_()).order_by(
+            title_hits.desc(), Course.position, Lesson.position
+        )
+    return [(lesson, course) for lesson, course in db.session.execute(stmt)]
