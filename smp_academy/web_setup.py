@@ -14,6 +14,7 @@ from smp_academy.core.jobs import discard_pending
 from smp_academy.core.roles import ROLE_LABELS, Role, has_role
 from smp_academy.courses import views as course_views
 from smp_academy.extensions import db, login_manager
+from smp_academy.quizzes import views as quiz_views
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -23,7 +24,13 @@ CSP = (
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (core_views.bp, auth_views.bp, admin_views.bp, course_views.bp):
+    for blueprint in (
+        core_views.bp,
+        auth_views.bp,
+        admin_views.bp,
+        course_views.bp,
+        quiz_views.bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -54,7 +61,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith("/api/") or request.path == "/healthz" or request.is_json
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -107,7 +107,7 @@ class Attempt(db.Model):
     score: Mapped[float | None] = mapped_column(Float)  # 0..1
     passed: Mapped[bool | None] = mapped_column(Boolean)
 
-    quiz: Mapped[Quiz] = relationship(lazy="raise")
+    quiz: Mapped[Quiz] = relationship(lazy="joined")
     user = relationship("User", lazy="raise")
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", order_by="AttemptAnswer.slot", lazy="raise"

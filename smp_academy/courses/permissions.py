@@ -1,0 +1,38 @@
+"""Who may see a trainee's work: the trainee, instructors of one of their cohorts, admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import aliased
+
+from smp_academy.core.roles import Role, has_role
+from smp_academy.courses.models import CohortMember
+from smp_academy.extensions import db
+
+
+def instructs(instructor_id: int, trainee_id: int) -> bool:
+    """True when the two share a cohort as instructor and trainee."""
+    teacher, learner = aliased(CohortMember), aliased(CohortMember)
+    return bool(db.session.scalar(select(exists().where(and_(
+        teacher.user_id == instructor_id, teacher.role == "instructor",
+        learner.user_id == trainee_id, learner.role == "trainee",
+        teacher.cohort_id == learner.cohort_id)))))
+
+
+def can_view_trainee_work(user: Any, trainee_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.id == trainee_id or has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.INSTRUCTOR) and instructs(user.id, trainee_id)
+
+
+def instructed_trainee_ids(instructor_id: int) -> select:
+    """A subquery of the trainees in the instructor's cohorts."""
+    teacher, learner = aliased(CohortMember), aliased(CohortMember)
+    return (select(learner.user_id)
+            .join(teacher, teacher.cohort_id == learner.cohort_id)
+            .where(teacher.user_id == instructor_id, teacher.role == "instructor",
+                   learner.role == "trainee"))

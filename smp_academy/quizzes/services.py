@@ -1,0 +1,421 @@
+"""Attempts: start or resume, autosave, submit exactly once, grade, review; accommodations."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from smp_academy.auth.models import User
+from smp_academy.core import audit
+from smp_academy.core.clock import now_utc
+from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
+from smp_academy.core.events import requirement_met
+from smp_academy.courses.models import Course
+from smp_academy.extensions import db
+from smp_academy.quizzes.models import (
+    Accommodation,
+    Attempt,
+    AttemptAnswer,
+    Question,
+    QuestionVersion,
+    Quiz,
+)
+from smp_academy.quizzes.question_types import InvalidAnswer, get_question_type
+
+# A save that arrives this soon after the deadline still counts (network latency).
+DEADLINE_GRACE = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class AttemptPolicy:
+    """What a trainee may do next with a quiz."""
+
+    used: int
+    allowed: int | None  # None = unlimited
+    open_attempt: Attempt | None
+    available_at: datetime | None  # end of the cool-down, when one is running
+    extra_minutes: int
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.allowed is None else max(0, self.allowed - self.used)
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is None and self.remaining != 0 and self.available_at is None
+
+
+def get_quiz(slug: str) -> Quiz:
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug, ~Quiz.is_retired))
+    if quiz is None:
+        raise NotFound("No such quiz.")
+    return quiz
+
+
+def quiz_for_course(course: Course) -> Quiz | None:
+    return db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, ~Quiz.is_retired))
+
+
+def user_attempts(user: User, quiz: Quiz) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def _accommodation(user: User, quiz: Quiz) -> tuple[int, int]:
+    extra_attempts, extra_minutes = db.session.execute(
+        select(
+            func.coalesce(func.sum(Accommodation.extra_attempts), 0),
+            func.coalesce(func.sum(Accommodation.extra_minutes), 0),
+        ).where(Accommodation.user_id == user.id, Accommodation.quiz_id == quiz.id)
+    ).one()
+    return int(extra_attempts), int(extra_minutes)
+
+
+def attempt_policy(user: User, quiz: Quiz, attempts: list[Attempt] | None = None) -> AttemptPolicy:
+    attempts = user_attempts(user, quiz) if attempts is None else attempts
+    extra_attempts, extra_minutes = _accommodation(user, quiz)
+    maximum = quiz.setting("max_attempts")
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    submitted = [a for a in attempts if not a.is_open]
+    available_at = None
+    cooldown = quiz.setting("cooldown_minutes") or 0
+    if submitted and cooldown:
+        ends = max(a.submitted_at for a in submitted) + timedelta(minutes=cooldown)
+        available_at = ends if ends > now_utc() else None
+    return AttemptPolicy(
+        used=len(attempts),
+        allowed=None if maximum is None else maximum + extra_attempts,
+        open_attempt=open_attempt,
+        available_at=available_at,
+        extra_minutes=extra_minutes,
+    )
+
+
+def start_attempt(user: User, quiz: Quiz) -> Attempt:
+    """Resume the open attempt, or start a new one within the limits. Two tabs or a double
+    click get the same attempt: (quiz, user, number) is unique."""
+    attempts = user_attempts(user, quiz)
+    for attempt in attempts:
+        if attempt.is_open and not close_if_overdue(attempt):
+            return attempt
+    policy = attempt_policy(user, quiz, attempts)
+    if policy.remaining == 0:
+        raise Conflict("You have used all your attempts at this quiz.")
+    if policy.available_at is not None:
+        raise Conflict(
+            f"You can try again after {policy.available_at:%H:%M} UTC "
+            f"({policy.available_at:%Y-%m-%d})."
+        )
+    attempt = _new_attempt(user, quiz, len(attempts) + 1, policy.extra_minutes)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        existing = db.session.scalar(
+            select(Attempt).filter_by(quiz_id=quiz.id, user_id=user.id, number=len(attempts) + 1)
+        )
+        if existing is None:
+            raise Conflict("The quiz could not be started; please try again.") from None
+        return existing
+    return attempt
+
+
+def _new_attempt(user: User, quiz: Quiz, number: int, extra_minutes: int) -> Attempt:
+    rng = random.Random(secrets.randbits(64))
+    versions = draw_questions(quiz, rng)
+    slots = [
+        {"version_id": v.id, "layout": get_question_type(v.spec).make_layout(v.spec, rng)}
+        for v in versions
+    ]
+    limit = quiz.setting("time_limit_minutes")
+    started = now_utc()
+    deadline = started + timedelta(minutes=limit + extra_minutes) if limit else None
+    return Attempt(
+        quiz_id=quiz.id,
+        user_id=user.id,
+        number=number,
+        started_at=started,
+        deadline_at=deadline,
+        slots=slots,
+        status="open",
+    )
+
+
+def current_versions(quiz: Quiz) -> list[QuestionVersion]:
+    return list(
+        db.session.scalars(
+            select(QuestionVersion)
+            .join(Question)
+            .where(
+                Question.quiz_id == quiz.id,
+                ~Question.is_retired,
+                QuestionVersion.version == Question.current_version,
+            )
+            .order_by(Question.key)
+        )
+    )
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
+    """N questions: first each draw rule's count from its tag, then the rest from the bank."""
+    pool = current_versions(quiz)
+    count = min(quiz.setting("questions_per_attempt") or len(pool), len(pool))
+    chosen: list[QuestionVersion] = []
+    for rule in quiz.setting("draw") or []:
+        candidates = [v for v in pool if rule["tag"] in v.tags and v not in chosen]
+        chosen += rng.sample(candidates, min(rule["count"], len(candidates), count - len(chosen)))
+    rest = [v for v in pool if v not in chosen]
+    chosen += rng.sample(rest, count - len(chosen))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def get_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def slot_versions(attempt: Attempt) -> list[QuestionVersion]:
+    """The exact question versions of an attempt, in its order (one query)."""
+    ids = [slot["version_id"] for slot in attempt.slots]
+    by_id = {
+        v.id: v
+        for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))
+    }
+    return [by_id[i] for i in ids]
+
+
+def saved_answers(attempt: Attempt) -> dict[int, AttemptAnswer]:
+    return {
+        row.slot: row
+        for row in db.session.scalars(
+            select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+        )
+    }
+
+
+def public_questions(attempt: Attempt) -> list[dict[str, Any]]:
+    """What the browser sees of each question: no answers, no explanations."""
+    return [
+        get_question_type(version.spec).public_view(version.spec, slot["layout"])
+        for version, slot in zip(slot_versions(attempt), attempt.slots, strict=True)
+    ]
+
+
+def is_overdue(attempt: Attempt, at: datetime | None = None) -> bool:
+    return (
+        attempt.deadline_at is not None and (at or now_utc()) > attempt.deadline_at + DEADLINE_GRACE
+    )
+
+
+def close_if_overdue(attempt: Attempt) -> bool:
+    """Submit an open attempt whose time is up (when next touched); True if it was overdue."""
+    if attempt.is_open and is_overdue(attempt):
+        submit_attempt(attempt, reason="deadline")
+        return True
+    return False
+
+
+def save_answer(user: User, attempt: Attempt, slot: int, raw: Any) -> AttemptAnswer | None:
+    """Autosave one answer. Nothing is saved after the deadline or once submitted."""
+    _ensure_open(user, attempt)
+    if not 0 <= slot < len(attempt.slots):
+        raise ValidationFailed("No such question in this attempt.")
+    version = slot_versions(attempt)[slot]
+    try:
+        answer = get_question_type(version.spec).coerce_answer(version.spec, raw)
+    except InvalidAnswer as error:
+        raise ValidationFailed(str(error)) from None
+    return _store_answer(attempt, slot, answer)
+
+
+def save_form_answers(user: User, attempt: Attempt, getlist) -> None:
+    """Save every answer of a no-JavaScript form post (fields q0, q1, …)."""
+    _ensure_open(user, attempt)
+    for slot, version in enumerate(slot_versions(attempt)):
+        try:
+            answer = get_question_type(version.spec).answer_from_form(
+                version.spec, getlist, f"q{slot}"
+            )
+        except InvalidAnswer as error:
+            raise ValidationFailed(f"Question {slot + 1}: {error}") from None
+        _store_answer(attempt, slot, answer)
+
+
+def _ensure_open(user: User, attempt: Attempt) -> None:
+    if attempt.user_id != user.id:
+        raise NotFound("No such attempt.")
+    if close_if_overdue(attempt):
+        raise Conflict("Time is up: your attempt was submitted with the answers saved in time.")
+    if not attempt.is_open:
+        raise Conflict("This attempt is already submitted.")
+
+
+def _store_answer(attempt: Attempt, slot: int, answer: Any) -> AttemptAnswer:
+    row = db.session.scalar(select(AttemptAnswer).filter_by(attempt_id=attempt.id, slot=slot))
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                row = AttemptAnswer(attempt_id=attempt.id, slot=slot, answer=answer)
+                db.session.add(row)
+            return row
+        except IntegrityError:
+            row = db.session.scalar(
+                select(AttemptAnswer).filter_by(attempt_id=attempt.id, slot=slot)
+            )
+    row.answer = answer
+    row.saved_at = now_utc()
+    return row
+
+
+def submit_attempt(attempt: Attempt, reason: str = "trainee") -> bool:
+    """Close and grade the attempt exactly once; False if it was already submitted.
+
+    The conditional UPDATE is the lock: of two concurrent submits only one changes the row.
+    """
+    submitted_at = now_utc()
+    if attempt.deadline_at is not None and reason == "deadline":
+        submitted_at = min(submitted_at, attempt.deadline_at + DEADLINE_GRACE)
+    result = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "open")
+        .values(status="submitted", submitted_at=submitted_at, submit_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    if result.rowcount != 1:
+        return False
+    _grade(attempt)
+    if attempt.passed:
+        requirement_met.send(attempt, user_id=attempt.user_id)
+    return True
+
+
+def _grade(attempt: Attempt) -> None:
+    answers = saved_answers(attempt)
+    total = 0.0
+    for slot, version in enumerate(slot_versions(attempt)):
+        row = answers.get(slot)
+        if row is None:
+            continue
+        in_time = (
+            attempt.deadline_at is None or row.saved_at <= attempt.deadline_at + DEADLINE_GRACE
+        )
+        row.score = (
+            get_question_type(version.spec).score(version.spec, row.answer) if in_time else 0.0
+        )
+        total += row.score
+    attempt.score = total / len(attempt.slots) if attempt.slots else 0.0
+    attempt.passed = attempt.score * 100 >= attempt.quiz.setting("pass_mark", 80) - 1e-9
+
+
+def submit_overdue_attempts() -> int:
+    """Periodic job: submit every open attempt whose deadline has passed."""
+    overdue = db.session.scalars(
+        select(Attempt).where(
+            Attempt.status == "open", Attempt.deadline_at < now_utc() - DEADLINE_GRACE
+        )
+    ).all()
+    return sum(submit_attempt(attempt, reason="deadline") for attempt in overdue)
+
+
+def graded_score(attempts: list[Attempt], method: str) -> float | None:
+    """The quiz grade across attempts: highest (default), latest, average or first."""
+    scores = [a.score for a in attempts if not a.is_open and a.score is not None]
+    if not scores:
+        return None
+    return {"latest": scores[-1], "first": scores[0], "average": sum(scores) / len(scores)}.get(
+        method, max(scores)
+    )
+
+
+def has_passed(user_id: int, quiz_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(func.count(Attempt.id)).where(
+                Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.passed
+            )
+        )
+        > 0
+    )
+
+
+def grant_accommodation(
+    actor: User, quiz: Quiz, trainee: User, *, extra_attempts: int, extra_minutes: int, reason: str
+) -> Accommodation:
+    """Extra attempts or time for one trainee; audit-logged."""
+    if extra_attempts < 0 or extra_minutes < 0 or extra_attempts + extra_minutes == 0:
+        raise ValidationFailed("Grant at least one extra attempt or some extra minutes.")
+    if not reason.strip():
+        raise ValidationFailed("Give a reason for the accommodation.", field="reason")
+    grant = Accommodation(
+        quiz_id=quiz.id,
+        user_id=trainee.id,
+        extra_attempts=extra_attempts,
+        extra_minutes=extra_minutes,
+        reason=reason.strip(),
+        granted_by_id=actor.id,
+    )
+    db.session.add(grant)
+    open_attempt = next((a for a in user_attempts(trainee, quiz) if a.is_open), None)
+    if open_attempt is not None and open_attempt.deadline_at is not None and extra_minutes:
+        open_attempt.deadline_at += timedelta(minutes=extra_minutes)
+    db.session.flush()
+    audit.record(
+        actor,
+        "quiz.accommodation_granted",
+        grant,
+        quiz=quiz.slug,
+        trainee=trainee.email,
+        extra_attempts=extra_attempts,
+        extra_minutes=extra_minutes,
+        reason=reason.strip(),
+    )
+    return grant
+
+
+def review_items(attempt: Attempt) -> list[dict[str, Any]]:
+    """Per question: what was asked, the trainee's and the correct answer, the explanation."""
+    answers = saved_answers(attempt)
+    items = []
+    for slot, (version, layout) in enumerate(
+        zip(slot_versions(attempt), attempt.slots, strict=True)
+    ):
+        qtype = get_question_type(version.spec)
+        row = answers.get(slot)
+        answer = row.answer if row else None
+        items.append(
+            {
+                "slot": slot,
+                "view": qtype.public_view(version.spec, layout["layout"]),
+                "your_answer": qtype.describe(version.spec, answer) or "(no answer)",
+                "correct_answer": qtype.describe(version.spec, qtype.correct_answer(version.spec)),
+                "score": row.score if row and row.score is not None else 0.0,
+                "explanation": version.spec.get("explanation", ""),
+            }
+        )
+    return items
+
+
+def accommodations_for(quiz: Quiz) -> list[tuple[Accommodation, User]]:
+    return list(
+        db.session.execute(
+            select(Accommodation, User)
+            .join(User, User.id == Accommodation.user_id)
+            .where(Accommodation.quiz_id == quiz.id)
+            .order_by(Accommodation.granted_at.desc())
+        )
+    )

@@ -1,0 +1,240 @@
+"""Taking a quiz (with autosave), reviewing it, and the instructors' statistics."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from smp_academy.auth.models import User
+from smp_academy.core.errors import Conflict, DomainError, NotFound
+from smp_academy.core.jobs import commit
+from smp_academy.core.roles import Role, require, roles_required
+from smp_academy.core.web import show_error
+from smp_academy.courses.models import Cohort, Course
+from smp_academy.courses.permissions import can_view_trainee_work
+from smp_academy.extensions import db
+from smp_academy.quizzes import bp, reports, services
+from smp_academy.quizzes.forms import AccommodationForm, ActionForm
+from smp_academy.quizzes.models import Attempt, Quiz
+
+STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+
+
+def _quiz_or_404(slug: str) -> Quiz:
+    try:
+        return services.get_quiz(slug)
+    except NotFound:
+        abort(404)
+
+
+def _course_slug(quiz: Quiz) -> str:
+    return db.session.get(Course, quiz.course_id).slug
+
+
+def _own_attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = db.get_or_404(Attempt, attempt_id)
+    require(attempt.user_id == current_user.id, hide=True)
+    return attempt
+
+
+@bp.get("/quizzes/<slug>")
+@roles_required(Role.TRAINEE, *STAFF)
+def show_quiz(slug: str):
+    quiz = _quiz_or_404(slug)
+    course = db.session.get(Course, quiz.course_id)
+    attempts = services.user_attempts(current_user, quiz)
+    if any(services.close_if_overdue(a) for a in attempts):
+        commit()
+    policy = services.attempt_policy(current_user, quiz, attempts)
+    grade = services.graded_score(attempts, quiz.setting("grading_method", "highest"))
+    return render_template(
+        "quizzes/quiz.html",
+        quiz=quiz,
+        course=course,
+        attempts=attempts,
+        policy=policy,
+        grade=grade,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/quizzes/<slug>/start")
+@roles_required(Role.TRAINEE)
+def start_quiz(slug: str):
+    quiz = _quiz_or_404(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(current_user, quiz)
+    except Conflict as error:
+        commit()  # an overdue attempt may have been closed on the way
+        flash(error.message, "error")
+        return redirect(url_for(".show_quiz", slug=slug))
+    commit()
+    return redirect(url_for(".take_attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@roles_required(Role.TRAINEE)
+def take_attempt(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    if services.close_if_overdue(attempt):
+        commit()
+        flash("Time is up: your attempt was submitted with the answers saved in time.", "info")
+    if not attempt.is_open:
+        return redirect(url_for(".review_attempt", attempt_id=attempt.id))
+    answers = {slot: row.answer for slot, row in services.saved_answers(attempt).items()}
+    return render_template(
+        "quizzes/attempt.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        questions=services.public_questions(attempt),
+        answers=answers,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@roles_required(Role.TRAINEE)
+def save_attempt(attempt_id: int):
+    """The no-JavaScript path: save every answer, then submit if asked."""
+    attempt = _own_attempt_or_404(attempt_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.save_form_answers(current_user, attempt, request.form.getlist)
+        if request.form.get("action") == "submit":
+            services.submit_attempt(attempt)
+    except DomainError as error:
+        commit()
+        flash(error.message, "error")
+        return redirect(url_for(".take_attempt", attempt_id=attempt.id))
+    commit()
+    if attempt.is_open:
+        flash("Your answers are saved.", "success")
+        return redirect(url_for(".take_attempt", attempt_id=attempt.id))
+    return redirect(url_for(".review_attempt", attempt_id=attempt.id))
+
+
+@bp.post("/attempts/<int:attempt_id>/answers")
+@roles_required(Role.TRAINEE)
+def autosave_answer(attempt_id: int):
+    """JSON autosave: {"slot": n, "answer": {...}} → {"saved": true}."""
+    attempt = _own_attempt_or_404(attempt_id)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("slot"), int):
+        return jsonify(error="send a JSON object with an integer 'slot' and an 'answer'"), 400
+    try:
+        row = services.save_answer(current_user, attempt, data["slot"], data.get("answer"))
+    except DomainError as error:
+        commit()  # an overdue attempt is closed even though this answer is refused
+        return jsonify(error=error.message), error.status
+    commit()
+    return jsonify(saved=True, slot=data["slot"], saved_at=row.saved_at.isoformat())
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@roles_required(Role.TRAINEE)
+def submit_attempt(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if attempt.is_open and not services.close_if_overdue(attempt):
+        services.submit_attempt(attempt)
+    commit()
+    return redirect(url_for(".review_attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@roles_required(Role.TRAINEE, *STAFF)
+def review_attempt(attempt_id: int):
+    attempt = db.get_or_404(Attempt, attempt_id)
+    require(can_view_trainee_work(current_user, attempt.user_id), hide=True)
+    if attempt.is_open:
+        if attempt.user_id == current_user.id:
+            return redirect(url_for(".take_attempt", attempt_id=attempt.id))
+        abort(404)
+    review = attempt.quiz.setting("review", {})
+    staff = current_user.role in STAFF
+    return render_template(
+        "quizzes/review.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        items=services.review_items(attempt),
+        show_correct=staff or review.get("show_correct_answers", True),
+        show_explanations=staff or review.get("show_explanations", True),
+    )
+
+
+def _cohort_filter() -> Cohort | None:
+    cohort_id = request.args.get("cohort", type=int)
+    return db.get_or_404(Cohort, cohort_id) if cohort_id else None
+
+
+@bp.get("/quizzes/<slug>/statistics")
+@roles_required(*STAFF)
+def quiz_statistics(slug: str):
+    quiz = _quiz_or_404(slug)
+    cohort = _cohort_filter()
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name)).all()
+    return render_template(
+        "quizzes/statistics.html",
+        quiz=quiz,
+        cohort=cohort,
+        cohorts=cohorts,
+        report=reports.quiz_report(quiz, cohort),
+    )
+
+
+@bp.get("/quizzes/<slug>/results.csv")
+@roles_required(*STAFF)
+def results_csv(slug: str):
+    quiz = _quiz_or_404(slug)
+    cohort = _cohort_filter()
+    name = f"{quiz.slug}-{'cohort-' + str(cohort.id) if cohort else 'all'}-results.csv"
+    return Response(
+        reports.results_csv(quiz, cohort),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/quizzes/<slug>/accommodations", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def accommodations(slug: str):
+    quiz = _quiz_or_404(slug)
+    form = AccommodationForm()
+    trainees = db.session.scalars(
+        select(User).where(User.role == Role.TRAINEE, User.active).order_by(User.name)
+    ).all()
+    form.trainee.choices = [(u.id, f"{u.name} <{u.email}>") for u in trainees]
+    if form.validate_on_submit():
+        trainee = db.get_or_404(User, form.trainee.data)
+        try:
+            services.grant_accommodation(
+                current_user,
+                quiz,
+                trainee,
+                extra_attempts=form.extra_attempts.data or 0,
+                extra_minutes=form.extra_minutes.data or 0,
+                reason=form.reason.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            commit()
+            flash(f"Accommodation granted to {trainee.name}.", "success")
+            return redirect(url_for(".accommodations", slug=slug))
+    return render_template(
+        "quizzes/accommodations.html",
+        quiz=quiz,
+        form=form,
+        grants=services.accommodations_for(quiz),
+    )
+
+
+@bp.app_context_processor
+def quiz_template_helpers():
+    """Lets course pages link to their quiz without the courses domain importing quizzes."""
+    return {"quiz_for_course": services.quiz_for_course}
