@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from smp_academy.auth.cli import users
+from smp_academy.certificates.cli import certificates, clinics
 from smp_academy.content_sync import content
 from smp_academy.demo import demo
 
 
 def register(app: Flask) -> None:
-    for command in (users, content, demo):
+    for command in (users, content, demo, certificates, clinics):
         app.cli.add_command(command)

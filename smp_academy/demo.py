@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import click
+from sqlalchemy import select
 
 from smp_academy.auth import services as accounts
 from smp_academy.auth.models import User
-from smp_academy.core.cli_support import unit_of_work
+from smp_academy.certificates import services as certificates
+from smp_academy.certificates.models import Certificate, Certification
+from smp_academy.core.cli_support import BadInput, unit_of_work
 from smp_academy.core.roles import Role
+from smp_academy.courses import cohorts as cohort_services
+from smp_academy.courses.models import Cohort
+from smp_academy.extensions import db
 
 
 @dataclass(frozen=True)
@@ -39,12 +45,51 @@ def ensure_account(account: DemoAccount) -> User:
     return accounts.create_user(account.email, account.name, account.password, account.role)
 
 
+DEMO_COHORT = "Demo cohort"
+DEMO_CERTIFICATION = "hygiene-bbp"
+
+
+def ensure_cohort(users: dict[str, User]) -> Cohort:
+    """The demo cohort: the instructor teaches both demo trainees."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
+    if cohort is None:
+        cohort = Cohort(name=DEMO_COHORT)
+        db.session.add(cohort)
+        db.session.flush()
+    members = [
+        ("instructor@example.com", "instructor"),
+        ("trainee@example.com", "trainee"),
+        ("holder@example.com", "trainee"),
+    ]
+    for email, role in members:
+        cohort_services.add_member(cohort, users[email], role)
+    return cohort
+
+
+def ensure_certificate(holder: User, admin: User) -> Certificate:
+    """A valid certificate for the demo holder, issued by the demo admin."""
+    certification = db.session.scalar(
+        select(Certification).where(Certification.slug == DEMO_CERTIFICATION)
+    )
+    if certification is None:
+        raise BadInput("run `flask --app smp_academy content sync` before `demo`")
+    live = certificates.live_certificate(holder.id, certification.id)
+    if live is not None and certificates.status_of(live) == "valid":
+        return live
+    return certificates.issue_manually(admin, holder, certification, "Demo data")
+
+
 @click.command("demo")
 @unit_of_work
 def demo() -> None:
     """Load demo accounts and data (idempotent) and print them."""
-    for account in DEMO_ACCOUNTS:
-        ensure_account(account)
+    users = {account.email: ensure_account(account) for account in DEMO_ACCOUNTS}
+    ensure_cohort(users)
+    cert = ensure_certificate(users["holder@example.com"], users["admin@example.com"])
     click.echo("Demo accounts (e-mail / password):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role.value:<10} {account.email:<26} {account.password}")
+    click.echo(
+        f"Demo certificate of {cert.holder_name}: {cert.code} "
+        f"({cert.credential_title}, valid until {cert.expires_on})"
+    )

@@ -10,11 +10,16 @@ from smp_academy import core_views
 from smp_academy.admin import views as admin_views
 from smp_academy.auth import views as auth_views
 from smp_academy.auth.services import load_session_user
+from smp_academy.certificates import views as certificate_views
+from smp_academy.certificates.services import check_and_issue
+from smp_academy.core.events import requirement_met
 from smp_academy.core.jobs import discard_pending
 from smp_academy.core.roles import ROLE_LABELS, Role, has_role
 from smp_academy.courses import views as course_views
 from smp_academy.extensions import db, login_manager
 from smp_academy.quizzes import views as quiz_views
+from smp_academy.verification import api as verification_api
+from smp_academy.verification import views as verification_views
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -30,8 +35,20 @@ def register_blueprints(app: Flask) -> None:
         admin_views.bp,
         course_views.bp,
         quiz_views.bp,
+        certificate_views.bp,
+        verification_views.bp,
+        verification_api.bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _issue_earned_certificates(sender, user_id: int, **_) -> None:
+    """A quiz passed, a lesson finished or an exercise passed: issue what is now earned,
+    in the same transaction."""
+    check_and_issue(user_id)
+
+
+requirement_met.connect(_issue_earned_certificates)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -1,12 +1,28 @@
-"""Certifications (from content/)."""
+"""Certifications (from content/), issued certificates, verification log, clinic tokens and
+rosters."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from smp_academy.core.clock import now_utc
+from smp_academy.core.types import UTCDateTime
 from smp_academy.extensions import db
 
 
@@ -23,3 +39,93 @@ class Certification(db.Model):
     renewal: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Certificate(db.Model):
+    """One issued certificate. ``cycle`` numbers the holder's periods of a certification;
+    only one live (not superseded) certificate may exist per holder, certification and cycle."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        Index(
+            "uq_certificates_live_cycle", "holder_id", "certification_id", "cycle", unique=True,
+            sqlite_where=text("superseded_by_id IS NULL"),
+            postgresql_where=text("superseded_by_id IS NULL"),
+        ),
+        CheckConstraint("(revoked_at IS NULL) = (revocation_reason IS NULL)",
+                        name="revoked_has_reason"),
+        Index("ix_certificates_holder", "holder_id", "certification_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    certification_id: Mapped[int] = mapped_column(ForeignKey("certifications.id"))
+    cycle: Mapped[int] = mapped_column(Integer, default=1)
+    # Frozen at issue: a later profile or content change does not alter an issued certificate.
+    holder_name: Mapped[str] = mapped_column(String(120))
+    credential_title: Mapped[str] = mapped_column(String(200))
+    covers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issue_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    pdf_key: Mapped[str | None] = mapped_column(String(200))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    certification: Mapped[Certification] = relationship(lazy="joined")
+    holder = relationship("User", foreign_keys=[holder_id], lazy="raise")
+    superseded_by: Mapped[Certificate | None] = relationship(
+        remote_side=[id], foreign_keys=[superseded_by_id], lazy="joined", join_depth=1)
+
+
+class VerificationLookup(db.Model):
+    """A look-up of a code: when, how, and by which clinic if known."""
+
+    __tablename__ = "verification_lookups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    code: Mapped[str] = mapped_column(String(40))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))  # page | api | batch | pdf | qr
+
+    clinic = relationship("User", lazy="joined")
+
+
+class ClinicToken(db.Model):
+    """An API token of a clinic; only its hash is stored."""
+
+    __tablename__ = "clinic_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    clinic = relationship("User", lazy="joined")
+
+
+class RosterEntry(db.Model):
+    """A practitioner a clinic employs, followed by certificate code."""
+
+    __tablename__ = "roster_entries"
+    __table_args__ = (UniqueConstraint("clinic_id", "certificate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    certificate: Mapped[Certificate] = relationship(lazy="joined")

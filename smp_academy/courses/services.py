@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from smp_academy.auth.models import User
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound
+from smp_academy.core.events import requirement_met
 from smp_academy.courses.models import Course, Enrolment, Figure, Lesson, LessonProgress
 from smp_academy.extensions import db
 
@@ -149,6 +150,7 @@ def mark_complete(user: User, lesson: Lesson) -> LessonProgress:
     row = _progress_row(user, lesson)
     if row.completed_at is None:
         row.completed_at = now_utc()
+        requirement_met.send(lesson, user_id=user.id)
     return row
 
 

@@ -91,6 +91,7 @@ def take_attempt(attempt_id: int):
         quiz=attempt.quiz,
         questions=services.public_questions(attempt),
         answers=answers,
+        course_slug=_course_slug(attempt.quiz),
         form=ActionForm(),
     )
 
@@ -162,6 +163,7 @@ def review_attempt(attempt_id: int):
         attempt=attempt,
         quiz=attempt.quiz,
         items=services.review_items(attempt),
+        course_slug=_course_slug(attempt.quiz),
         show_correct=staff or review.get("show_correct_answers", True),
         show_explanations=staff or review.get("show_explanations", True),
     )

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8d3657f8f869
+Revision ID: 857593fc5cc0
 Revises: 
-Create Date: 2026-11-24 05:18:33.899959
+Create Date: 2026-11-24 05:28:42.221124
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import smp_academy.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '8d3657f8f869'
+revision = '857593fc5cc0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -104,6 +104,54 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_events_object', ['object_type', 'object_id'], unique=False)
+
+    op.create_table('certificates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('holder_id', sa.Integer(), nullable=False),
+    sa.Column('certification_id', sa.Integer(), nullable=False),
+    sa.Column('cycle', sa.Integer(), nullable=False),
+    sa.Column('holder_name', sa.String(length=120), nullable=False),
+    sa.Column('credential_title', sa.String(length=200), nullable=False),
+    sa.Column('covers', sa.JSON(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('issued_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('issue_reason', sa.Text(), nullable=True),
+    sa.Column('revoked_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revocation_reason', sa.Text(), nullable=True),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.Column('pdf_key', sa.String(length=200), nullable=True),
+    sa.Column('pdf_sha256', sa.String(length=64), nullable=True),
+    sa.Column('reminder_sent_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('(revoked_at IS NULL) = (revocation_reason IS NULL)', name=op.f('ck_certificates_revoked_has_reason')),
+    sa.ForeignKeyConstraint(['certification_id'], ['certifications.id'], name=op.f('fk_certificates_certification_id_certifications')),
+    sa.ForeignKeyConstraint(['holder_id'], ['users.id'], name=op.f('fk_certificates_holder_id_users')),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_certificates_issued_by_id_users')),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['certificates.id'], name=op.f('fk_certificates_superseded_by_id_certificates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
+    sa.UniqueConstraint('code', name=op.f('uq_certificates_code'))
+    )
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.create_index('ix_certificates_holder', ['holder_id', 'certification_id'], unique=False)
+        batch_op.create_index('uq_certificates_live_cycle', ['holder_id', 'certification_id', 'cycle'], unique=True, sqlite_where=sa.text('superseded_by_id IS NULL'), postgresql_where=sa.text('superseded_by_id IS NULL'))
+
+    op.create_table('clinic_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('clinic_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('created_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['clinic_id'], ['users.id'], name=op.f('fk_clinic_tokens_clinic_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_clinic_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_clinic_tokens_token_hash'))
+    )
+    with op.batch_alter_table('clinic_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_clinic_tokens_clinic_id'), ['clinic_id'], unique=False)
 
     op.create_table('cohort_members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -285,6 +333,85 @@ def upgrade():
         batch_op.create_index('ix_quiz_attempts_open_deadline', ['status', 'deadline_at'], unique=False)
         batch_op.create_index('ix_quiz_attempts_user_quiz', ['user_id', 'quiz_id'], unique=False)
 
+    op.create_table('roster_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('clinic_id', sa.Integer(), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('added_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_roster_entries_certificate_id_certificates')),
+    sa.ForeignKeyConstraint(['clinic_id'], ['users.id'], name=op.f('fk_roster_entries_clinic_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_entries')),
+    sa.UniqueConstraint('clinic_id', 'certificate_id', name=op.f('uq_roster_entries_clinic_id_certificate_id'))
+    )
+    with op.batch_alter_table('roster_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roster_entries_certificate_id'), ['certificate_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roster_entries_clinic_id'), ['clinic_id'], unique=False)
+
+    op.create_table('submissions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exercise_id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('previous_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('submitted_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_by_id', sa.Integer(), nullable=True),
+    sa.Column('claimed_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("(state = 'in_review') = (claimed_by_id IS NOT NULL)", name=op.f('ck_submissions_review_has_claimant')),
+    sa.CheckConstraint("state IN ('submitted', 'in_review', 'passed', 'needs_work')", name=op.f('ck_submissions_state_known')),
+    sa.ForeignKeyConstraint(['claimed_by_id'], ['users.id'], name=op.f('fk_submissions_claimed_by_id_users')),
+    sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_submissions_exercise_id_exercises')),
+    sa.ForeignKeyConstraint(['previous_id'], ['submissions.id'], name=op.f('fk_submissions_previous_id_submissions')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['users.id'], name=op.f('fk_submissions_trainee_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions')),
+    sa.UniqueConstraint('exercise_id', 'trainee_id', 'version', name=op.f('uq_submissions_exercise_id_trainee_id_version'))
+    )
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.create_index('ix_submissions_queue', ['state', 'submitted_at'], unique=False)
+        batch_op.create_index('ix_submissions_trainee', ['trainee_id', 'exercise_id'], unique=False)
+
+    op.create_table('verification_lookups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=True),
+    sa.Column('clinic_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_verification_lookups_certificate_id_certificates')),
+    sa.ForeignKeyConstraint(['clinic_id'], ['users.id'], name=op.f('fk_verification_lookups_clinic_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_verification_lookups'))
+    )
+    with op.batch_alter_table('verification_lookups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_verification_lookups_certificate_id'), ['certificate_id'], unique=False)
+
+    op.create_table('photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('storage_key', sa.String(length=200), nullable=False),
+    sa.Column('thumb_key', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('original_name', sa.String(length=120), nullable=False),
+    sa.Column('analysis_status', sa.String(length=16), nullable=False),
+    sa.Column('analysis', sa.JSON(), nullable=True),
+    sa.Column('analysis_error', sa.Text(), nullable=True),
+    sa.Column('overlay_key', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_photos_submission_id_submissions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_photos')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_photos_storage_key')),
+    sa.UniqueConstraint('submission_id', 'position', name=op.f('uq_photos_submission_id_position')),
+    sa.UniqueConstraint('thumb_key', name=op.f('uq_photos_thumb_key'))
+    )
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photos_submission_id'), ['submission_id'], unique=False)
+
     op.create_table('question_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -320,6 +447,24 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_versions_question_id'))
 
     op.drop_table('question_versions')
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photos_submission_id'))
+
+    op.drop_table('photos')
+    with op.batch_alter_table('verification_lookups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_verification_lookups_certificate_id'))
+
+    op.drop_table('verification_lookups')
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_index('ix_submissions_trainee')
+        batch_op.drop_index('ix_submissions_queue')
+
+    op.drop_table('submissions')
+    with op.batch_alter_table('roster_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_entries_clinic_id'))
+        batch_op.drop_index(batch_op.f('ix_roster_entries_certificate_id'))
+
+    op.drop_table('roster_entries')
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
         batch_op.drop_index('ix_quiz_attempts_user_quiz')
         batch_op.drop_index('ix_quiz_attempts_open_deadline')
@@ -366,6 +511,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cohort_members_user_id'))
 
     op.drop_table('cohort_members')
+    with op.batch_alter_table('clinic_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_clinic_tokens_clinic_id'))
+
+    op.drop_table('clinic_tokens')
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.drop_index('uq_certificates_live_cycle', sqlite_where=sa.text('superseded_by_id IS NULL'), postgresql_where=sa.text('superseded_by_id IS NULL'))
+        batch_op.drop_index('ix_certificates_holder')
+
+    op.drop_table('certificates')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_object')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))

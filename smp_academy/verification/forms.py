@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class VerifyForm(FlaskForm):
+    code = StringField(
+        "Certificate code",
+        validators=[Optional(), Length(max=40)],
+        description="For example SMP-7K3Q-9XWM-2F4T. Case, spaces and dashes do not matter.",
+    )
+    pdf = FileField("Or upload the certificate PDF")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[DataRequired(), Length(max=80)],
+        description="Where you will use it, e.g. “HR system”.",
+    )
+
+
+class RosterForm(FlaskForm):
+    code = StringField("Certificate code", validators=[DataRequired(), Length(max=40)])
+    note = StringField("Note (optional)", validators=[Optional(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token."""
