@@ -8,8 +8,9 @@ from smp_academy.auth.cli import users
 from smp_academy.certificates.cli import certificates, clinics
 from smp_academy.content_sync import content
 from smp_academy.demo import demo
+from smp_academy.practice.cli import practice
 
 
 def register(app: Flask) -> None:
-    for command in (users, content, demo, certificates, clinics):
+    for command in (users, content, demo, certificates, clinics, practice):
         app.cli.add_command(command)

@@ -243,16 +243,21 @@ def save_answer(user: User, attempt: Attempt, slot: int, raw: Any) -> AttemptAns
 
 
 def save_form_answers(user: User, attempt: Attempt, getlist) -> None:
-    """Save every answer of a no-JavaScript form post (fields q0, q1, …)."""
+    """Save every answer of a no-JavaScript form post (fields q0, q1, …). An unreadable field
+    is reported after every readable one is saved, so one typo loses no other answer."""
     _ensure_open(user, attempt)
+    errors = []
     for slot, version in enumerate(slot_versions(attempt)):
         try:
             answer = get_question_type(version.spec).answer_from_form(
                 version.spec, getlist, f"q{slot}"
             )
         except InvalidAnswer as error:
-            raise ValidationFailed(f"Question {slot + 1}: {error}") from None
+            errors.append(f"Question {slot + 1}: {error}.")
+            continue
         _store_answer(attempt, slot, answer)
+    if errors:
+        raise ValidationFailed(" ".join(errors))
 
 
 def _ensure_open(user: User, attempt: Attempt) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import geometry, quality
+from .blur import deblurred_radii
 from .decode import decode_gray
 from .dots import Dots, find_dots
 from .errors import MARKERS_NOT_FOUND, MarkersNotFound, UnreadableImage
@@ -66,10 +67,11 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     photo_px_per_mm = square_px_per_mm(frame.photo_to_mm)
     rect = rectify_square(gray, frame.photo_to_mm, choose_px_per_mm(photo_px_per_mm))
     found = find_dots(rect)
-    dots = _counted_dots(found, rect)
+    blur_mm = quality.marker_blur_mm(gray, frame.corners_px)
+    dots = _counted_dots(found, rect, blur_mm)
     warnings = [
         *quality.resolution_warning(photo_px_per_mm),
-        *quality.blur_warning(gray, frame.corners_px),
+        *quality.blur_warning(blur_mm),
         *quality.glare_warning(rect),
         *frame.warnings,
     ]
@@ -77,11 +79,13 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     return AnalysisResult(report, dots, rect.gray, rect.px_per_mm, rect.margin_mm)
 
 
-def _counted_dots(found: Dots, rect: Rectified) -> MeasuredDots:
+def _counted_dots(found: Dots, rect: Rectified, blur_mm: float) -> MeasuredDots:
     """Keep dots whose centre lies in the square; mark the ones fit for size statistics."""
     centres = rect.to_mm(found.centres_px)
     inside = np.all((centres >= 0) & (centres <= geometry.SQUARE_MM), axis=1)
-    diameters = 2 * np.sqrt(found.area_px / np.pi) / rect.px_per_mm
+    half_peak_radii = np.sqrt(found.area_px / np.pi)
+    sigma_px = blur_mm * rect.px_per_mm
+    diameters = 2 * deblurred_radii(half_peak_radii, sigma_px) / rect.px_per_mm
     well_formed = ~found.is_blowout & ~found.is_merged & ~found.on_border
     return MeasuredDots(
         centres[inside],

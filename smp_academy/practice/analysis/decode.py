@@ -7,11 +7,14 @@ the header before any pixel is decoded, and Pillow's own bomb warning is turned 
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .errors import UnreadableImage
 
@@ -34,7 +37,7 @@ def decode_gray(data: bytes, max_pixels: int) -> np.ndarray:
     if not data:
         raise UnreadableImage("empty file")
     try:
-        with warnings.catch_warnings():
+        with _strict_truncation(), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 _check_size(image.size, max_pixels)
@@ -43,6 +46,22 @@ def decode_gray(data: bytes, max_pixels: int) -> np.ndarray:
         raise
     except _DECODE_ERRORS as exc:
         raise UnreadableImage(f"not a readable image ({_reason(exc)})") from exc
+
+
+_TRUNCATION_LOCK = threading.Lock()
+
+
+@contextmanager
+def _strict_truncation() -> Iterator[None]:
+    """Refuse truncated files even though WeasyPrint turns Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES on when it is imported (it would hand us a half-grey photo)."""
+    with _TRUNCATION_LOCK:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _check_size(size: tuple[int, int], max_pixels: int) -> None:
@@ -68,5 +87,7 @@ def _to_gray_array(image: Image.Image) -> np.ndarray:
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnidentifiedImageError):
+        return "not an image format we know"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]

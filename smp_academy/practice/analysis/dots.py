@@ -17,7 +17,8 @@ from .rectify import Rectified
 
 MIN_DOT_MM = 0.2  # smaller specks are dust, pores or noise
 SPLIT_AREA_RATIO = 1.3  # blobs this much larger than the median dot are checked for touching dots
-SADDLE_RATIO = 0.82  # two distance peaks are two dots when the ridge between them dips this low
+ELONGATION_RATIO = 1.35  # axis ratio beyond which a big blob is taken for dots in a row
+SADDLE_RATIO = 0.85  # two distance peaks are two dots when the ridge between them dips this low
 BLOWOUT_AREA_RATIO = 2.5
 HALO_MIN_DARKNESS = 0.05  # mean darkness just outside a dot that makes it a blowout…
 HALO_MIN_RATIO = 0.12  # …and the same as a share of the dot's own darkness
@@ -40,12 +41,12 @@ def find_dots(rect: Rectified) -> Dots:
     """Segment, split and measure every dot in the rectified image (margin included)."""
     smooth = cv2.GaussianBlur(rect.darkness, (3, 3), 0)
     mask = smooth > segmentation_threshold(smooth)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
     min_area = np.pi / 4 * (MIN_DOT_MM * rect.px_per_mm) ** 2
     keep = stats[:, cv2.CC_STAT_AREA] >= max(min_area, 4)
     keep[0] = False
     median_area = float(np.median(stats[keep, cv2.CC_STAT_AREA])) if keep.any() else 0.0
-    labels, is_merged = _split_touching(labels, stats, keep, median_area)
+    labels, is_merged = _split_touching(labels, smooth, stats, keep, median_area)
     return _measure(smooth, labels, is_merged, rect)
 
 
@@ -65,7 +66,7 @@ def segmentation_threshold(smooth: np.ndarray) -> float:
 
 
 def _split_touching(
-    labels: np.ndarray, stats: np.ndarray, keep: np.ndarray, median_area: float
+    labels: np.ndarray, smooth: np.ndarray, stats: np.ndarray, keep: np.ndarray, median_area: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Relabel so that touching dots get one label each; returns labels and a merged flag."""
     out = np.where(keep[labels], labels, 0).astype(np.int32)
@@ -78,7 +79,10 @@ def _split_touching(
     for label in big:
         x, y, w, h = stats[label, :4]
         roi = out[y : y + h, x : x + w]
-        parts = _split_blob(roi == label, radius)
+        blob = roi == label
+        parts = _split_blob(blob, smooth[y : y + h, x : x + w], radius)
+        if parts is None:
+            parts = _split_elongated(blob, median_area)
         if parts is None:
             continue
         is_merged[label] = True
@@ -89,21 +93,24 @@ def _split_touching(
     return out, np.concatenate([is_merged, np.array(extra, dtype=bool)])
 
 
-def _split_blob(blob: np.ndarray, radius: float) -> np.ndarray | None:
+def _split_blob(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.ndarray | None:
     """Labels 1..k for the k touching dots of a blob; None when it is a single dot.
 
     Each pixel goes to the dot whose edge it is nearest to (distance to the peak minus the
     peak's own radius), an additively weighted Voronoi split. For two overlapping discs its
     boundary runs through their two crossing points, which is where the eye splits them.
     (OpenCV's watershed floods by colour differences, not by a relief, so it suits this badly.)
+    The peaks are found on the blob's half-darkness core, whose necks are thinner than the
+    low-threshold outline's.
     """
-    padded = np.pad(blob, 1).astype(np.uint8)
+    core = blob & (darkness >= 0.5 * np.percentile(darkness[blob], 90))
+    padded = np.pad(core, 1).astype(np.uint8)
     dist = cv2.distanceTransform(padded, cv2.DIST_L2, 5)
     peaks = _distance_peaks(dist, radius)
     if len(peaks) < 2:
         return None
     centres = np.array(peaks) - 1.0  # back to the unpadded blob's coordinates
-    radii = np.array([dist[int(round(y)), int(round(x))] for x, y in peaks])
+    radii = np.array([dist[round(y), round(x)] for x, y in peaks])
     ys, xs = np.nonzero(blob)
     gap = np.hypot(xs[:, None] - centres[:, 0], ys[:, None] - centres[:, 1]) - radii
     parts = np.zeros(blob.shape, dtype=np.int32)
@@ -111,14 +118,41 @@ def _split_blob(blob: np.ndarray, radius: float) -> np.ndarray | None:
     return parts
 
 
+def _split_elongated(blob: np.ndarray, median_area: float) -> np.ndarray | None:
+    """Split an elongated blob of about n dots' area into n parts along its long axis.
+
+    Overlapping dots blurred together can lose the saddle between them, but their outline
+    stays elongated, while a blowout (however large) stays round. For n equal discs in a row
+    with spacing s, the variance along the row exceeds the variance across it by
+    s²(n²−1)/12, which gives the spacing.
+    """
+    ys, xs = np.nonzero(blob)
+    n = round(len(xs) / median_area)
+    if n < 2:
+        return None
+    pts = np.column_stack([xs, ys]).astype(np.float64)
+    mean = pts.mean(axis=0)
+    eigvals, eigvecs = np.linalg.eigh(np.cov(pts.T))
+    minor, major = np.maximum(eigvals, 1e-9)
+    if major / minor < ELONGATION_RATIO**2:
+        return None
+    spacing = np.sqrt(12 * (major - minor) / (n * n - 1))
+    offsets = (np.arange(n) - (n - 1) / 2) * spacing
+    seeds = mean + offsets[:, None] * eigvecs[:, 1]
+    nearest = np.argmin(np.hypot(xs[:, None] - seeds[:, 0], ys[:, None] - seeds[:, 1]), axis=1)
+    parts = np.zeros(blob.shape, dtype=np.int32)
+    parts[ys, xs] = nearest + 1
+    return parts
+
+
 def _distance_peaks(dist: np.ndarray, radius: float) -> list[tuple[float, float]]:
     """Local maxima of the distance transform, merged unless a saddle separates them."""
-    k = max(3, int(round(0.6 * radius)) * 2 + 1)
+    k = max(3, round(0.6 * radius) * 2 + 1)
     dilated = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     is_peak = (dist >= dilated - 1e-3) & (dist >= max(1.0, 0.3 * radius))
     n, _, _, centroids = cv2.connectedComponentsWithStats(is_peak.view(np.uint8))
     peaks = [tuple(c) for c in centroids[1:n]]
-    peaks.sort(key=lambda p: -float(dist[int(round(p[1])), int(round(p[0]))]))
+    peaks.sort(key=lambda p: -float(dist[round(p[1]), round(p[0])]))
     kept: list[tuple[float, float]] = []
     for peak in peaks:
         if all(_has_saddle(dist, peak, other) for other in kept):
@@ -145,7 +179,7 @@ def _measure(
     ys, xs = np.nonzero(fg)
     cx, cy = _weighted_centres(lab, np.clip(val, 0, None), xs, ys, n)
     peak = _centre_darkness(lab, val, xs - cx[lab], ys - cy[lab], n)
-    core = val >= 0.5 * peak[lab]
+    core = rect.darkness[fg] >= 0.5 * peak[lab]
     area = np.bincount(lab[core], minlength=n).astype(np.float64)
     cx, cy = _weighted_centres(lab, val * core, xs, ys, n)
     present = area > 0
@@ -163,10 +197,14 @@ def _weighted_centres(
     lab: np.ndarray, weight: np.ndarray, xs: np.ndarray, ys: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     total = np.maximum(np.bincount(lab, weight, minlength=n), 1e-9)
-    return np.bincount(lab, weight * xs, minlength=n) / total, np.bincount(lab, weight * ys, minlength=n) / total
+    return np.bincount(lab, weight * xs, minlength=n) / total, np.bincount(
+        lab, weight * ys, minlength=n
+    ) / total
 
 
-def _centre_darkness(lab: np.ndarray, val: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int) -> np.ndarray:
+def _centre_darkness(
+    lab: np.ndarray, val: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int
+) -> np.ndarray:
     """Mean darkness near each dot's centre: the maximum would ride on the noise and shrink
     every dot measured at half of it."""
     size = np.bincount(lab, minlength=n)

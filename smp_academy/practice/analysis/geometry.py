@@ -34,7 +34,8 @@ MARKER_ORIGINS_MM: dict[int, tuple[float, float]] = {
 MARKER_IDS: tuple[int, ...] = tuple(MARKER_ORIGINS_MM)
 
 #: Light-grey corner ticks printed outside the square (not part of the contract; the analysis
-#: must ignore them): each is an L of two strokes starting TICK_GAP_MM outside the corner.
+#: ignores them): crop marks in line with the square's edges, starting TICK_GAP_MM from each
+#: corner. In line with the edges they stay clear of the markers' quiet zones.
 TICK_GAP_MM = 1.5
 TICK_LENGTH_MM = 5.0
 TICK_STROKE_MM = 0.3
@@ -66,7 +67,6 @@ def tick_segments_mm() -> list[tuple[tuple[float, float], tuple[float, float]]]:
     segments = []
     for cx, sx in ((0.0, -1.0), (side, 1.0)):
         for cy, sy in ((0.0, -1.0), (side, 1.0)):
-            x, y = cx + sx * gap, cy + sy * gap
-            segments.append(((x, y), (x + sx * length, y)))
-            segments.append(((x, y), (x, y + sy * length)))
+            segments.append(((cx + sx * gap, cy), (cx + sx * (gap + length), cy)))
+            segments.append(((cx, cy + sy * gap), (cx, cy + sy * (gap + length))))
     return segments

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 MAX_SIDE_PX = 1600
 GREEN, ORANGE, RED = (60, 180, 60), (0, 140, 255), (0, 0, 230)
-SQUARE_COLOUR, BAR_COLOUR, TEXT_COLOUR = (200, 160, 0), (170, 110, 40), (40, 40, 40)
+SQUARE_COLOUR, BAR_COLOUR, TEXT_COLOUR = (200, 160, 0), (235, 200, 150), (40, 40, 40)
 
 
 def render_overlay(result: AnalysisResult) -> bytes:
@@ -48,7 +48,7 @@ def _resized(gray: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _draw_square(image: np.ndarray, to_px) -> None:
-    lo, hi = (int(round(v)) for v in to_px(np.array([0.0, geometry.SQUARE_MM])))
+    lo, hi = (round(v) for v in to_px(np.array([0.0, geometry.SQUARE_MM])))
     cv2.rectangle(image, (lo, lo), (hi, hi), SQUARE_COLOUR, 1, cv2.LINE_AA)
 
 
@@ -73,8 +73,8 @@ def _density_strip(profile: list[float], height: int, to_px) -> np.ndarray:
     band_mm = geometry.SQUARE_MM / len(profile)
     font_scale = max(0.35, height / 2400)
     for i, density in enumerate(profile):
-        y0, y1 = (int(round(v)) for v in to_px(np.array([i * band_mm, (i + 1) * band_mm])))
-        length = int(round((width - 12) * density / top))
+        y0, y1 = (round(v) for v in to_px(np.array([i * band_mm, (i + 1) * band_mm])))
+        length = round((width - 12) * density / top)
         cv2.rectangle(strip, (6, y0 + 2), (6 + length, y1 - 2), BAR_COLOUR, -1)
         label = f"{density:.1f}/cm2"
         cv2.putText(

@@ -9,12 +9,17 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from . import geometry
 from .rectify import MIN_PX_PER_MM, Rectified
 
 #: A marker edge spread wider than this (Gaussian sigma) blurs the dots' edges noticeably.
 MAX_BLUR_MM = 0.15
 #: Blown-out area in the square that is worth a warning.
 MIN_GLARE_MM2 = 2.0
+GLARE_MAX_MEDIAN = 225
+#: The 3×3 Sobel slope at the 99th percentile reads a step as blurred by about this much more
+#: (sigma², in pixels²) than it is; measured on synthetic edges of known blur.
+SOBEL_BIAS_PX2 = 0.8
 
 
 def resolution_warning(photo_px_per_mm: float) -> list[str]:
@@ -27,13 +32,23 @@ def resolution_warning(photo_px_per_mm: float) -> list[str]:
     ]
 
 
-def blur_warning(gray: np.ndarray, corners_px: dict[int, np.ndarray]) -> list[str]:
-    """Estimate focus from the markers' black-to-white edges, which are sharp when printed."""
+def marker_blur_mm(gray: np.ndarray, corners_px: dict[int, np.ndarray]) -> float:
+    """The photo's blur (Gaussian sigma, mm) measured on the markers' black-to-white edges.
+
+    Printed edges are sharp, so their spread in the photo is the camera's (focus, shake,
+    compression); the median over the four markers ignores one that is partly hidden.
+    """
     sigmas = [_edge_sigma_mm(gray, quad) for quad in corners_px.values()]
-    sigma = float(np.median([s for s in sigmas if s is not None] or [0.0]))
-    if sigma <= MAX_BLUR_MM:
+    return float(np.median([s for s in sigmas if s is not None] or [0.0]))
+
+
+def blur_warning(sigma_mm: float) -> list[str]:
+    """Warn when the blur is a sizeable share of a dot's radius."""
+    if sigma_mm <= MAX_BLUR_MM:
         return []
-    return [f"photo looks blurred (edge spread {sigma:.2f} mm): hold still and focus on the square"]
+    return [
+        f"photo looks blurred (edge spread {sigma_mm:.2f} mm): hold still and focus on the square"
+    ]
 
 
 def _edge_sigma_mm(gray: np.ndarray, quad: np.ndarray) -> float | None:
@@ -50,14 +65,22 @@ def _edge_sigma_mm(gray: np.ndarray, quad: np.ndarray) -> float | None:
     side_px = float(np.mean(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1)))
     if slope <= 0 or contrast < 20:
         return None
-    sigma_px = contrast / (slope * np.sqrt(2 * np.pi))
-    return sigma_px * 15.0 / side_px
+    raw_px = contrast / (slope * np.sqrt(2 * np.pi))
+    sigma_px = np.sqrt(max(raw_px**2 - SOBEL_BIAS_PX2, 0.0))
+    return sigma_px * geometry.MARKER_MM / side_px
 
 
 def glare_warning(rect: Rectified) -> list[str]:
-    """Saturated pixels in the square: dots under a reflection cannot be seen."""
+    """Saturated pixels in the square: dots under a reflection cannot be seen.
+
+    White paper exposed brightly saturates without hiding anything, so glare is only looked
+    for when the square's typical tone is well below white.
+    """
     rows, cols = rect.square_slice()
-    blown = int(np.count_nonzero(rect.gray[rows, cols] >= 250))
+    square = rect.gray[rows, cols]
+    if float(np.median(square[::4, ::4])) >= GLARE_MAX_MEDIAN:
+        return []
+    blown = int(np.count_nonzero(square >= 250))
     area_mm2 = blown / rect.px_per_mm**2
     if area_mm2 < MIN_GLARE_MM2:
         return []

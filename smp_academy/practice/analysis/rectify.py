@@ -93,7 +93,7 @@ def estimate_background(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
     scale = BACKGROUND_PX_PER_MM / px_per_mm
     small_size = (max(8, round(gray.shape[1] * scale)), max(8, round(gray.shape[0] * scale)))
     small = cv2.resize(gray, small_size, interpolation=cv2.INTER_AREA)
-    k = int(round(BACKGROUND_FEATURE_MM * BACKGROUND_PX_PER_MM)) | 1
+    k = round(BACKGROUND_FEATURE_MM * BACKGROUND_PX_PER_MM) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
     closed = cv2.medianBlur(closed, 3)

@@ -94,7 +94,7 @@ def make_photo(
 
 
 def place_dots(rng: np.random.Generator, gradient: bool) -> Dots:
-    """Irregular, Poisson-disc-like dots on a jittered hexagonal lattice, with pairs and blowouts."""
+    """Irregular, Poisson-disc-like dots on a jittered hex lattice, with pairs and blowouts."""
     spacing = rng.uniform(2.0, 3.2)
     mean_d = rng.uniform(0.55, 1.0)
     centres = _jittered_lattice(rng, spacing)
@@ -348,7 +348,8 @@ def _paint_dots(
 
 def _local_scales(camera: _Camera, centres: np.ndarray) -> np.ndarray:
     """Photo pixels per millimetre at each dot (perspective makes it vary over the frame)."""
-    pts = np.concatenate([centres, centres + [1.0, 0.0], centres + [0.0, 1.0]])
+    step = np.array([[1.0, 0.0], [0.0, 1.0]])
+    pts = np.concatenate([centres, centres + step[0], centres + step[1]])
     px = cv2.perspectiveTransform(pts[:, None, :], camera.mm_to_photo).reshape(3, -1, 2)
     jx, jy = px[1] - px[0], px[2] - px[0]
     return np.sqrt(np.abs(jx[:, 0] * jy[:, 1] - jx[:, 1] * jy[:, 0]))
@@ -362,7 +363,8 @@ def _lighting(rng: np.random.Generator, camera: _Camera) -> np.ndarray:
     phi = rng.uniform(0, 2 * np.pi)
     ramp = 1 + rng.uniform(0.15, 0.5) * (xs * np.cos(phi) + ys * np.sin(phi))
     vignette = 1 - rng.uniform(0.05, 0.3) * (xs**2 + ys**2) * 2
-    light = rng.uniform(200, 250) * ramp * vignette
+    shape = ramp * vignette
+    light = rng.uniform(190, 255) * shape / shape.max()  # a phone exposes to keep paper unclipped
     return cv2.resize(light.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
