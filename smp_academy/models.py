@@ -1,8 +1,14 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from smp_academy.auth.models import User, UserSession
-from smp_academy.certificates.models import Certification
-from smp_academy.core.models import AuditEvent, OutboxMessage
+from smp_academy.certificates.models import (
+    Certificate,
+    Certification,
+    ClinicToken,
+    RosterEntry,
+    VerificationLookup,
+)
+from smp_academy.core.models import AuditEvent, Notification, OutboxMessage
 from smp_academy.courses.models import (
     Cohort,
     CohortMember,
@@ -12,7 +18,8 @@ from smp_academy.courses.models import (
     Lesson,
     LessonProgress,
 )
-from smp_academy.practice.models import Exercise
+from smp_academy.grading.models import Grade, Pin, ReusableComment
+from smp_academy.practice.models import Exercise, Photo, Submission
 from smp_academy.quizzes.models import (
     Accommodation,
     Attempt,
@@ -23,7 +30,9 @@ from smp_academy.quizzes.models import (
 )
 
 __all__ = [
-    "Accommodation", "Attempt", "AttemptAnswer", "AuditEvent", "Certification", "Cohort",
-    "CohortMember", "Course", "Enrolment", "Exercise", "Figure", "Lesson", "LessonProgress",
-    "OutboxMessage", "Question", "QuestionVersion", "Quiz", "User", "UserSession",
+    "Accommodation", "Attempt", "AttemptAnswer", "AuditEvent", "Certificate", "Certification",
+    "ClinicToken", "Cohort", "CohortMember", "Course", "Enrolment", "Exercise", "Figure", "Grade",
+    "Lesson", "LessonProgress", "Notification", "OutboxMessage", "Photo", "Pin", "Question",
+    "QuestionVersion", "Quiz", "ReusableComment", "RosterEntry", "Submission", "User",
+    "UserSession", "VerificationLookup",
 ]  # fmt: skip

@@ -17,6 +17,8 @@ from smp_academy.core.jobs import discard_pending
 from smp_academy.core.roles import ROLE_LABELS, Role, has_role
 from smp_academy.courses import views as course_views
 from smp_academy.extensions import db, login_manager
+from smp_academy.grading import views as grading_views
+from smp_academy.practice import views as practice_views
 from smp_academy.quizzes import views as quiz_views
 from smp_academy.verification import api as verification_api
 from smp_academy.verification import views as verification_views
@@ -35,6 +37,8 @@ def register_blueprints(app: Flask) -> None:
         admin_views.bp,
         course_views.bp,
         quiz_views.bp,
+        practice_views.bp,
+        grading_views.bp,
         certificate_views.bp,
         verification_views.bp,
         verification_api.bp,

@@ -46,3 +46,17 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|sent|logged|failed
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(db.Model):
+    """An in-app message to one user (e.g. "your submission was graded")."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -89,6 +89,7 @@ def show_lesson(slug: str, lesson_slug: str):
     if current_user.role == Role.TRAINEE:
         services.record_visit(current_user, course, lesson)
         commit()
+        lessons = services.course_lessons(course)  # the commit expired them: one query, not N
     done = services.completed_lesson_ids(current_user, course)
     return render_template(
         "courses/lesson.html",

@@ -9,14 +9,17 @@ from __future__ import annotations
 import io
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import numpy as np
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .errors import UnreadableImage
+
+T = TypeVar("T")
 
 pillow_heif.register_heif_opener()
 
@@ -34,6 +37,13 @@ _DECODE_ERRORS = (
 
 def decode_gray(data: bytes, max_pixels: int) -> np.ndarray:
     """Decode ``data`` to an upright 8-bit grayscale array, or raise UnreadableImage."""
+    return decode_untrusted(data, max_pixels, _to_gray_array)
+
+
+def decode_untrusted(data: bytes, max_pixels: int, convert: Callable[[Image.Image], T]) -> T:
+    """Open untrusted bytes as an image (size checked from the header first, bombs and
+    truncated files refused) and hand it to ``convert``; any decoding failure, including
+    one inside ``convert``, becomes UnreadableImage."""
     if not data:
         raise UnreadableImage("empty file")
     try:
@@ -41,7 +51,7 @@ def decode_gray(data: bytes, max_pixels: int) -> np.ndarray:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 _check_size(image.size, max_pixels)
-                return _to_gray_array(image)
+                return convert(image)
     except UnreadableImage:
         raise
     except _DECODE_ERRORS as exc:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 857593fc5cc0
+Revision ID: 7cd9a9bdb350
 Revises: 
-Create Date: 2026-11-24 05:28:42.221124
+Create Date: 2026-11-24 05:35:53.938185
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import smp_academy.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '857593fc5cc0'
+revision = '7cd9a9bdb350'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -219,6 +219,19 @@ def upgrade():
     with op.batch_alter_table('lessons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lessons_course_id'), ['course_id'], unique=False)
 
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('message', sa.String(length=300), nullable=False),
+    sa.Column('link', sa.String(length=300), nullable=True),
+    sa.Column('created_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at'], unique=False)
+
     op.create_table('quizzes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
@@ -233,6 +246,17 @@ def upgrade():
     )
     with op.batch_alter_table('quizzes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quizzes_course_id'), ['course_id'], unique=False)
+
+    op.create_table('reusable_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instructor_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=500), nullable=False),
+    sa.Column('created_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['instructor_id'], ['users.id'], name=op.f('fk_reusable_comments_instructor_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reusable_comments'))
+    )
+    with op.batch_alter_table('reusable_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reusable_comments_instructor_id'), ['instructor_id'], unique=False)
 
     op.create_table('user_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -387,6 +411,24 @@ def upgrade():
     with op.batch_alter_table('verification_lookups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_verification_lookups_certificate_id'), ['certificate_id'], unique=False)
 
+    op.create_table('grades',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('grader_id', sa.Integer(), nullable=True),
+    sa.Column('levels', sa.JSON(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('max_total', sa.Integer(), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=False),
+    sa.Column('feedback', sa.Text(), nullable=False),
+    sa.Column('is_regrade', sa.Boolean(), nullable=False),
+    sa.Column('created_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['grader_id'], ['users.id'], name=op.f('fk_grades_grader_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_grades_submission_id_submissions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_grades'))
+    )
+    with op.batch_alter_table('grades', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_grades_submission_id'), ['submission_id'], unique=False)
+
     op.create_table('photos',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
@@ -437,11 +479,31 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_answers')),
     sa.UniqueConstraint('attempt_id', 'slot', name=op.f('uq_quiz_answers_attempt_id_slot'))
     )
+    op.create_table('pins',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('grade_id', sa.Integer(), nullable=False),
+    sa.Column('photo_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('x', sa.Float(), nullable=False),
+    sa.Column('y', sa.Float(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.CheckConstraint('x >= 0 AND x <= 1 AND y >= 0 AND y <= 1', name=op.f('ck_pins_inside_photo')),
+    sa.ForeignKeyConstraint(['grade_id'], ['grades.id'], name=op.f('fk_pins_grade_id_grades'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['photo_id'], ['photos.id'], name=op.f('fk_pins_photo_id_photos')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pins'))
+    )
+    with op.batch_alter_table('pins', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pins_grade_id'), ['grade_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('pins', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pins_grade_id'))
+
+    op.drop_table('pins')
     op.drop_table('quiz_answers')
     with op.batch_alter_table('question_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_versions_question_id'))
@@ -451,6 +513,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_photos_submission_id'))
 
     op.drop_table('photos')
+    with op.batch_alter_table('grades', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grades_submission_id'))
+
+    op.drop_table('grades')
     with op.batch_alter_table('verification_lookups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_verification_lookups_certificate_id'))
 
@@ -491,10 +557,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
 
     op.drop_table('user_sessions')
+    with op.batch_alter_table('reusable_comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reusable_comments_instructor_id'))
+
+    op.drop_table('reusable_comments')
     with op.batch_alter_table('quizzes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quizzes_course_id'))
 
     op.drop_table('quizzes')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_unread')
+
+    op.drop_table('notifications')
     with op.batch_alter_table('lessons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lessons_course_id'))
 

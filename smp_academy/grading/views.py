@@ -1,0 +1,214 @@
+"""The instructors' queue and grading page, and the trainee's view of a graded submission."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from smp_academy.core.clock import now_utc
+from smp_academy.core.errors import DomainError, ValidationFailed
+from smp_academy.core.jobs import commit
+from smp_academy.core.roles import Role, require, roles_required
+from smp_academy.core.web import safe_next
+from smp_academy.courses.cohorts import cohorts_of_instructor
+from smp_academy.courses.models import Cohort
+from smp_academy.courses.permissions import can_view_trainee_work
+from smp_academy.extensions import db
+from smp_academy.grading import bp, services
+from smp_academy.grading.forms import ActionForm, CommentForm, GradeForm
+from smp_academy.practice.models import STATE_LABELS, Exercise, Submission
+from smp_academy.practice.suggestions import suggest_levels
+
+STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+PIN_FIELD = re.compile(r"^pin-(\d+)-photo$")
+
+
+def _filters() -> services.QueueFilter:
+    return services.QueueFilter(
+        cohort_id=request.values.get("cohort", type=int),
+        exercise_id=request.values.get("exercise", type=int),
+        state=request.values.get("state")
+        if request.values.get("state") in {s.value for s in STATE_LABELS}
+        else None,
+    )
+
+
+def _submission_for_staff(submission_id: int) -> Submission:
+    submission = db.get_or_404(Submission, submission_id)
+    require(services.can_grade(current_user, submission), hide=True)
+    return submission
+
+
+@bp.get("/grading")
+@roles_required(*STAFF)
+def grading_queue():
+    filters = _filters()
+    cohorts = (
+        db.session.scalars(select(Cohort).order_by(Cohort.name)).all()
+        if current_user.role == Role.ADMIN
+        else cohorts_of_instructor(current_user)
+    )
+    return render_template(
+        "grading/queue.html",
+        submissions=services.queue(current_user, filters),
+        filters=filters,
+        counts=services.state_counts(current_user),
+        cohorts=cohorts,
+        now=now_utc(),
+        exercises=db.session.scalars(
+            select(Exercise).where(~Exercise.is_retired).order_by(Exercise.title)
+        ).all(),
+        states=STATE_LABELS,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/grading/next")
+@roles_required(*STAFF)
+def next_submission():
+    """Claim the oldest waiting submission (keyboard: n on the queue page)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    filters = _filters()
+    for _ in range(3):  # another instructor may claim the same one first
+        submission = services.next_waiting(current_user, filters)
+        if submission is None:
+            flash("Nothing is waiting. Well done!", "info")
+            return redirect(url_for(".grading_queue"))
+        try:
+            services.claim(current_user, submission)
+        except DomainError:
+            continue
+        commit()
+        return redirect(url_for(".grade_submission", submission_id=submission.id))
+    flash("Others are claiming submissions at the same time; try again.", "info")
+    return redirect(url_for(".grading_queue"))
+
+
+@bp.post("/grading/submissions/<int:submission_id>/claim")
+@roles_required(*STAFF)
+def claim_submission(submission_id: int):
+    submission = _submission_for_staff(submission_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.claim(current_user, submission)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        commit()
+    return redirect(url_for(".grade_submission", submission_id=submission.id))
+
+
+@bp.post("/grading/submissions/<int:submission_id>/release")
+@roles_required(*STAFF)
+def release_submission(submission_id: int):
+    submission = _submission_for_staff(submission_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.release(current_user, submission)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        commit()
+        flash("Back in the queue.", "info")
+    return redirect(url_for(".grading_queue"))
+
+
+@bp.route("/grading/submissions/<int:submission_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def grade_submission(submission_id: int):
+    submission = _submission_for_staff(submission_id)
+    form = GradeForm()
+    if form.validate_on_submit():
+        try:
+            services.grade(
+                current_user, submission, _levels(submission), form.feedback.data or "", _pins()
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            commit()
+            flash(f"Graded: {submission.state_label}.", "success")
+            waiting = services.next_waiting(current_user, _filters())
+            if waiting is not None:
+                return redirect(url_for(".grading_queue", graded=submission.id))
+            return redirect(url_for(".grade_submission", submission_id=submission.id))
+    exercise = submission.exercise
+    report = next((p.analysis for p in submission.photos if p.analysis), None)
+    return render_template(
+        "grading/grade.html",
+        submission=submission,
+        exercise=exercise,
+        form=form,
+        grades=services.grades_of(submission),
+        action=ActionForm(),
+        suggestions=suggest_levels(exercise.rubric, exercise.spec.get("target", {}), report),
+        comments=services.comments_of(current_user),
+        comment_form=CommentForm(),
+        previous=db.session.get(Submission, submission.previous_id)
+        if submission.previous_id
+        else None,
+    )
+
+
+def _levels(submission: Submission) -> dict[str, str | None]:
+    return {c["key"]: request.form.get(f"level-{c['key']}") for c in submission.exercise.rubric}
+
+
+def _pins() -> list[services.PinInput]:
+    pins = []
+    for field in sorted(request.form, key=lambda name: (len(name), name)):
+        match = PIN_FIELD.match(field)
+        if not match:
+            continue
+        n = match.group(1)
+        try:
+            pins.append(
+                services.PinInput(
+                    photo_id=int(request.form[field]),
+                    x=float(request.form[f"pin-{n}-x"]),
+                    y=float(request.form[f"pin-{n}-y"]),
+                    note=request.form.get(f"pin-{n}-note", ""),
+                )
+            )
+        except (KeyError, ValueError):
+            raise ValidationFailed(
+                "A pin could not be read; remove it and place it again."
+            ) from None
+    return pins
+
+
+@bp.post("/grading/comments")
+@roles_required(*STAFF)
+def add_comment():
+    form = CommentForm()
+    if form.validate_on_submit():
+        services.save_comment(current_user, form.text.data)
+        commit()
+        flash("Comment saved for reuse.", "success")
+    return redirect(safe_next(request.form.get("back"), url_for(".grading_queue")))
+
+
+@bp.get("/submissions/<int:submission_id>")
+@roles_required(Role.TRAINEE, *STAFF)
+def show_submission(submission_id: int):
+    """The trainee's view: photos, analysis, and every grade with its levels, feedback, pins."""
+    submission = db.get_or_404(Submission, submission_id)
+    require(can_view_trainee_work(current_user, submission.trainee_id), hide=True)
+    exercise = submission.exercise
+    report = next((p.analysis for p in submission.photos if p.analysis), None)
+    return render_template(
+        "grading/submission.html",
+        submission=submission,
+        exercise=exercise,
+        grades=services.grades_of(submission),
+        suggestions=suggest_levels(exercise.rubric, exercise.spec.get("target", {}), report),
+        previous=db.session.get(Submission, submission.previous_id)
+        if submission.previous_id
+        else None,
+    )

@@ -1,0 +1,237 @@
+"""Submissions of practice photos: validate everything first, write files, then the rows;
+analyse each photo in a background job."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from smp_academy.auth.models import User
+from smp_academy.core import jobs
+from smp_academy.core.clock import now_utc
+from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
+from smp_academy.core.notify import notify
+from smp_academy.core.storage import get_storage, new_key, orphan_keys
+from smp_academy.courses.models import CohortMember, Course
+from smp_academy.extensions import db
+from smp_academy.practice.analysis import MarkersNotFound, UnreadableImage, analyze, render_overlay
+from smp_academy.practice.models import Exercise, Photo, Submission, SubmissionState
+from smp_academy.practice.uploads import UploadRejected, clean_photo, safe_filename
+
+PHOTO_PREFIX = "photos"
+ORPHAN_MIN_AGE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+def exercises_for_course(course: Course) -> list[Exercise]:
+    return list(
+        db.session.scalars(
+            select(Exercise)
+            .where(Exercise.course_id == course.id, ~Exercise.is_retired)
+            .order_by(Exercise.position)
+        )
+    )
+
+
+def get_exercise(slug: str) -> Exercise:
+    exercise = db.session.scalar(
+        select(Exercise).where(Exercise.slug == slug, ~Exercise.is_retired)
+    )
+    if exercise is None:
+        raise NotFound("No such exercise.")
+    return exercise
+
+
+def history(trainee: User, exercise: Exercise) -> list[Submission]:
+    """Every version the trainee submitted, newest first."""
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .where(Submission.trainee_id == trainee.id, Submission.exercise_id == exercise.id)
+            .order_by(Submission.version.desc())
+        )
+    )
+
+
+def can_submit(trainee: User, exercise: Exercise, versions: list[Submission]) -> str | None:
+    """Why a new submission is not possible now, or None."""
+    latest = versions[0] if versions else None
+    if latest is None or latest.state == SubmissionState.NEEDS_WORK:
+        return None
+    if latest.state == SubmissionState.PASSED:
+        return "You have passed this exercise."
+    return "Your last submission is waiting for an instructor; you can resubmit if it needs work."
+
+
+def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str = "") -> Submission:
+    """A new submission (or a new version after "needs work"). Every photo is validated before
+    anything is stored; files are written before the rows that name them."""
+    versions = history(trainee, exercise)
+    refusal = can_submit(trainee, exercise, versions)
+    if refusal:
+        raise Conflict(refusal)
+    photos = _validated(exercise, uploads)
+    stored = _store(photos)
+    previous = versions[0] if versions else None
+    try:
+        with db.session.begin_nested():
+            submission = Submission(
+                exercise_id=exercise.id,
+                trainee_id=trainee.id,
+                version=previous.version + 1 if previous else 1,
+                previous_id=previous.id if previous else None,
+                note=note.strip()[:2000],
+            )
+            db.session.add(submission)
+            db.session.flush()
+            for position, ((upload, clean), (key, thumb_key)) in enumerate(
+                zip(photos, stored, strict=True)
+            ):
+                db.session.add(
+                    Photo(
+                        submission_id=submission.id,
+                        position=position,
+                        storage_key=key,
+                        thumb_key=thumb_key,
+                        content_type=clean.content_type,
+                        width=clean.width,
+                        height=clean.height,
+                        size=len(clean.data),
+                        sha256=clean.sha256,
+                        original_name=safe_filename(upload.filename),
+                    )
+                )
+            db.session.flush()
+    except IntegrityError:
+        _discard(stored)  # a double click: the other request's submission stands
+        raise Conflict("This submission was already received.") from None
+    for photo in submission.photos:
+        jobs.enqueue(analyze_photo, photo.id)
+    return submission
+
+
+def _validated(exercise: Exercise, uploads: list[Upload]):
+    low, high = exercise.spec["photos"]["min"], exercise.spec["photos"]["max"]
+    uploads = [u for u in uploads if u.data or u.filename]
+    if not low <= len(uploads) <= high:
+        count = f"{low}" if low == high else f"{low} to {high}"
+        raise ValidationFailed(
+            f"Upload {count} photo{'s' if high > 1 else ''} for this exercise.", field="photos"
+        )
+    config = current_app.config
+    cleaned, problems = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(
+                (
+                    upload,
+                    clean_photo(
+                        upload.data,
+                        max_bytes=config["UPLOAD_MAX_BYTES"],
+                        max_pixels=config["UPLOAD_MAX_PIXELS"],
+                    ),
+                )
+            )
+        except UploadRejected as error:
+            problems.append(f"“{safe_filename(upload.filename)}” {error}.")
+    if problems:
+        raise ValidationFailed(" ".join(problems) + " Nothing was uploaded.", field="photos")
+    return cleaned
+
+
+def _store(photos) -> list[tuple[str, str]]:
+    storage = get_storage()
+    stored: list[tuple[str, str]] = []
+    try:
+        for _, clean in photos:
+            key, thumb_key = new_key(PHOTO_PREFIX, ".jpg"), new_key(PHOTO_PREFIX, ".thumb.jpg")
+            storage.save(key, clean.data, clean.content_type)
+            storage.save(thumb_key, clean.thumbnail, "image/jpeg")
+            stored.append((key, thumb_key))
+    except Exception:
+        _discard(stored)
+        raise
+    return stored
+
+
+def _discard(stored: list[tuple[str, str]]) -> None:
+    storage = get_storage()
+    for keys in stored:
+        for key in keys:
+            storage.delete(key)
+
+
+def get_photo(photo_id: int) -> Photo:
+    photo = db.session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound("No such photo.")
+    return photo
+
+
+def photo_owner_id(photo: Photo) -> int:
+    return db.session.scalar(
+        select(Submission.trainee_id).where(Submission.id == photo.submission_id)
+    )
+
+
+def analyze_photo(photo_id: int) -> None:
+    """Job: measure the dots of one photo; store the report and an overlay image."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.analysis_status == "done":
+        return
+    storage = get_storage()
+    try:
+        result = analyze(
+            storage.load(photo.storage_key), max_pixels=current_app.config["UPLOAD_MAX_PIXELS"]
+        )
+    except MarkersNotFound as error:
+        photo.analysis_status, photo.analysis_error = "no_markers", str(error)
+        return
+    except UnreadableImage as error:
+        photo.analysis_status, photo.analysis_error = "failed", str(error)
+        return
+    overlay_key = new_key(PHOTO_PREFIX, ".overlay.png")
+    storage.save(overlay_key, render_overlay(result), "image/png")
+    photo.overlay_key = overlay_key
+    photo.analysis = json.loads(json.dumps(result.report))
+    photo.analysis_status = "done"
+    photo.analysis_error = None
+
+
+def cleanup_orphans() -> list[str]:
+    """Delete stored photo files that no row names (older than an hour); returns their keys."""
+    rows = db.session.execute(select(Photo.storage_key, Photo.thumb_key, Photo.overlay_key))
+    known = {key for row in rows for key in row if key}
+    storage = get_storage()
+    orphans = orphan_keys(storage, PHOTO_PREFIX, known, now_utc() - ORPHAN_MIN_AGE)
+    for key in orphans:
+        storage.delete(key)
+    return orphans
+
+
+def notify_instructors(submission: Submission) -> None:
+    """Tell the trainee's instructors (of any shared cohort) that work is waiting."""
+    cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id == submission.trainee_id)
+    teachers = db.session.scalars(
+        select(User)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.role == "instructor", CohortMember.cohort_id.in_(cohorts))
+        .distinct()
+    ).all()
+    for teacher in teachers:
+        notify(
+            teacher,
+            f"{submission.trainee.name} submitted “{submission.exercise.title}” "
+            f"(version {submission.version}).",
+            url_for("grading.grade_submission", submission_id=submission.id),
+        )

@@ -1,0 +1,118 @@
+"""Exercise pages, the printable template, submissions and permission-checked photos."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from smp_academy.core.errors import DomainError, NotFound
+from smp_academy.core.jobs import commit
+from smp_academy.core.roles import Role, require, roles_required
+from smp_academy.core.storage import get_storage
+from smp_academy.core.web import show_error
+from smp_academy.courses.models import Course
+from smp_academy.courses.permissions import can_view_trainee_work
+from smp_academy.extensions import db
+from smp_academy.practice import bp, services
+from smp_academy.practice.forms import SubmissionForm
+from smp_academy.practice.template import render_template_pdf
+
+STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+
+
+def _exercise_or_404(slug: str):
+    try:
+        return services.get_exercise(slug)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/exercises/<slug>")
+@roles_required(Role.TRAINEE, *STAFF)
+def show_exercise(slug: str):
+    exercise = _exercise_or_404(slug)
+    versions = services.history(current_user, exercise)
+    return render_template(
+        "practice/exercise.html",
+        exercise=exercise,
+        versions=versions,
+        course=db.session.get(Course, exercise.course_id),
+        refusal=services.can_submit(current_user, exercise, versions),
+        form=SubmissionForm(),
+    )
+
+
+@bp.get("/exercises/<slug>/template.pdf")
+@roles_required(Role.TRAINEE, *STAFF)
+def download_template(slug: str):
+    exercise = _exercise_or_404(slug)
+    pdf = render_template_pdf(exercise.title, current_user.name)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="practice-template-{exercise.slug}.pdf"'
+        },
+    )
+
+
+@bp.post("/exercises/<slug>/submissions")
+@roles_required(Role.TRAINEE)
+def create_submission(slug: str):
+    exercise = _exercise_or_404(slug)
+    form = SubmissionForm()
+    if form.validate_on_submit():
+        uploads = [
+            services.Upload(f.filename or "", f.read())
+            for f in request.files.getlist("photos")
+            if f
+        ]
+        try:
+            submission = services.submit(current_user, exercise, uploads, form.note.data or "")
+            services.notify_instructors(submission)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            commit()
+            flash(
+                "Your photos are uploaded. The automatic analysis is on the submission page; "
+                "an instructor will grade your work.",
+                "success",
+            )
+            return redirect(url_for("grading.show_submission", submission_id=submission.id))
+    versions = services.history(current_user, exercise)
+    return render_template(
+        "practice/exercise.html",
+        exercise=exercise,
+        versions=versions,
+        course=db.session.get(Course, exercise.course_id),
+        refusal=services.can_submit(current_user, exercise, versions),
+        form=form,
+    ), 400
+
+
+@bp.get("/photos/<int:photo_id>/<any(full, thumb, overlay):kind>")
+@roles_required(Role.TRAINEE, *STAFF)
+def photo_file(photo_id: int, kind: str):
+    """Photos only through a permission check, never from a public path."""
+    try:
+        photo = services.get_photo(photo_id)
+    except NotFound:
+        abort(404)
+    require(can_view_trainee_work(current_user, services.photo_owner_id(photo)), hide=True)
+    key = {"full": photo.storage_key, "thumb": photo.thumb_key, "overlay": photo.overlay_key}[kind]
+    if not key:
+        abort(404)
+    data = get_storage().load(key)
+    response = Response(data, mimetype="image/png" if kind == "overlay" else photo.content_type)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.set_etag(f"{photo.sha256}-{kind}")
+    return response.make_conditional(request)
+
+
+@bp.app_context_processor
+def practice_template_helpers():
+    """Lets course pages list their exercises without the courses domain importing practice."""
+    return {"exercises_for_course": services.exercises_for_course}
