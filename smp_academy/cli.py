@@ -9,8 +9,9 @@ from smp_academy.certificates.cli import certificates, clinics
 from smp_academy.content_sync import content
 from smp_academy.demo import demo
 from smp_academy.practice.cli import practice
+from smp_academy.storage_cli import storage
 
 
 def register(app: Flask) -> None:
-    for command in (users, content, demo, certificates, clinics, practice):
+    for command in (users, content, demo, certificates, clinics, practice, storage):
         app.cli.add_command(command)

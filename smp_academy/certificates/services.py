@@ -436,6 +436,11 @@ def render_certificate(cert_id: int) -> None:
     cert.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
 
 
+def known_pdf_keys() -> set[str]:
+    """Every stored key a certificate row names (for the orphan clean-up)."""
+    return {key for key in db.session.scalars(select(Certificate.pdf_key)) if key}
+
+
 def certificate_pdf(cert: Certificate) -> bytes:
     """The stored PDF; rendered now if its job has not run yet."""
     if not cert.pdf_key:

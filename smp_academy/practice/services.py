@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -13,10 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from smp_academy.auth.models import User
 from smp_academy.core import jobs
-from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.notify import notify
-from smp_academy.core.storage import get_storage, new_key, orphan_keys
+from smp_academy.core.storage import get_storage, new_key
 from smp_academy.courses.models import CohortMember, Course
 from smp_academy.extensions import db
 from smp_academy.practice.analysis import MarkersNotFound, UnreadableImage, analyze, render_overlay
@@ -24,7 +22,6 @@ from smp_academy.practice.models import Exercise, Photo, Submission, SubmissionS
 from smp_academy.practice.uploads import UploadRejected, clean_photo, safe_filename
 
 PHOTO_PREFIX = "photos"
-ORPHAN_MIN_AGE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -208,15 +205,10 @@ def analyze_photo(photo_id: int) -> None:
     photo.analysis_error = None
 
 
-def cleanup_orphans() -> list[str]:
-    """Delete stored photo files that no row names (older than an hour); returns their keys."""
+def known_photo_keys() -> set[str]:
+    """Every stored key a photo row names (for the orphan clean-up)."""
     rows = db.session.execute(select(Photo.storage_key, Photo.thumb_key, Photo.overlay_key))
-    known = {key for row in rows for key in row if key}
-    storage = get_storage()
-    orphans = orphan_keys(storage, PHOTO_PREFIX, known, now_utc() - ORPHAN_MIN_AGE)
-    for key in orphans:
-        storage.delete(key)
-    return orphans
+    return {key for row in rows for key in row if key}
 
 
 def notify_instructors(submission: Submission) -> None:

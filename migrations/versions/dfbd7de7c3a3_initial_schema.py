@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7cd9a9bdb350
+Revision ID: dfbd7de7c3a3
 Revises: 
-Create Date: 2026-11-24 05:35:53.938185
+Create Date: 2026-11-24 05:37:32.820827
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import smp_academy.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '7cd9a9bdb350'
+revision = 'dfbd7de7c3a3'
 down_revision = None
 branch_labels = None
 depends_on = None

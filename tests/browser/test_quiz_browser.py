@@ -1,0 +1,44 @@
+"""A trainee takes a quiz in a real browser: autosave, reload midway, submit, review."""
+
+from __future__ import annotations
+
+import re
+
+from smp_academy.extensions import db
+from smp_academy.quizzes import services
+from tests import factories
+
+
+def test_take_reload_submit_and_review(page):
+    trainee = factories.user(name="Brenda Browser")
+    quiz = factories.quiz(factories.question_bank("t-true-false", "t-single", "t-numeric"))
+    db.session.commit()  # the server answers from its own connections
+
+    page.goto("/login")
+    page.fill("input[name=email]", trainee.email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button:has-text('Log in')")
+    page.wait_for_url(re.compile(r"/$"))
+
+    page.goto(f"/quizzes/{quiz.slug}")
+    page.click("button:has-text('Start the quiz')")
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    question = page.locator("fieldset[data-type=true_false]")
+    question.locator("input[value=true]").check()
+    status = question.locator(".save-status")
+    status.filter(has_text="Saved").wait_for()  # the autosave request has been answered
+
+    page.reload()  # as if the tab had crashed: the answer comes back from the server
+    assert page.locator("fieldset[data-type=true_false] input[value=true]").is_checked()
+    assert not page.locator("fieldset[data-type=true_false] input[value=false]").is_checked()
+
+    page.once("dialog", lambda dialog: dialog.accept())  # "Submit your answers for grading?"
+    page.click("#submit-attempt")
+    page.wait_for_url(re.compile(r"/attempts/\d+/review$"))
+    score = page.locator("p.score").inner_text()
+    assert "Score:" in score and "33.3 %" in score and "Not passed" in score
+    assert page.locator(".review-item .badge-ok").count() == 1
+
+    db.session.rollback()  # end the test's read snapshot to see what the server committed
+    (attempt,) = services.user_attempts(trainee, quiz)
+    assert attempt.status == "submitted" and attempt.submit_reason == "trainee"
