@@ -20,14 +20,19 @@ OWNED_PREFIXES = ((PHOTO_PREFIX, known_photo_keys), ("certificates", known_pdf_k
 storage = AppGroup("storage", help="Stored files (uploads and PDFs).")
 
 
-def find_orphans(min_age: timedelta = MIN_AGE) -> list[str]:
+def remove_orphans(min_age: timedelta = MIN_AGE, *, dry_run: bool = False) -> list[str]:
+    """Stored files no row names (older than ``min_age``), deleted unless ``dry_run``."""
     store = get_storage()
     older_than = now_utc() - min_age
-    return [
+    orphans = [
         key
         for prefix, known in OWNED_PREFIXES
         for key in orphan_keys(store, prefix, known(), older_than)
     ]
+    if not dry_run:
+        for key in orphans:
+            store.delete(key)
+    return orphans
 
 
 @storage.command("cleanup")
@@ -41,10 +46,7 @@ def find_orphans(min_age: timedelta = MIN_AGE) -> list[str]:
 )
 def cleanup_command(dry_run: bool, min_age_minutes: int) -> None:
     """Delete stored files that no photo or certificate row names."""
-    orphans = find_orphans(timedelta(minutes=min_age_minutes))
-    store = get_storage()
+    orphans = remove_orphans(timedelta(minutes=min_age_minutes), dry_run=dry_run)
     for key in orphans:
-        if not dry_run:
-            store.delete(key)
         click.echo(f"{'would remove' if dry_run else 'removed'} {key}")
     click.echo(f"{len(orphans)} orphaned file(s){' found' if dry_run else ' removed'}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
 from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -55,6 +59,21 @@ def _issue_earned_certificates(sender, user_id: int, **_) -> None:
 requirement_met.connect(_issue_earned_certificates)
 
 
+@lru_cache(maxsize=256)
+def _file_digest(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_version(folder: str, filename: str) -> str:
+    """A content hash for ``?v=``: static URLs change when the file does, so the files can be
+    cached for a year."""
+    path = Path(folder) / filename
+    try:
+        return _file_digest(str(path), path.stat().st_mtime)
+    except OSError:
+        return "0"
+
+
 def register_request_hooks(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
@@ -68,9 +87,16 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if current_user and current_user.is_authenticated:
+        if request.endpoint == "static" and request.args.get("v"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        elif current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+    @app.url_defaults
+    def version_static_urls(endpoint, values):
+        if endpoint == "static" and "filename" in values:
+            values["v"] = static_version(app.static_folder, values["filename"])
 
     @app.teardown_request
     def forget_jobs(exc):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,8 +10,8 @@ from smp_academy.admin import bp
 from smp_academy.admin.forms import ConfirmForm, RoleForm
 from smp_academy.auth import services as accounts
 from smp_academy.core.errors import DomainError
-from smp_academy.core.jobs import commit
-from smp_academy.core.models import AuditEvent
+from smp_academy.core.jobs import commit, failed_rq_jobs
+from smp_academy.core.models import AuditEvent, JobFailure
 from smp_academy.core.roles import ROLE_LABELS, Role, roles_required
 from smp_academy.extensions import db
 
@@ -92,3 +92,15 @@ def _apply(change, success: str) -> None:
     else:
         commit()
         flash(success, "success")
+
+
+@bp.get("/jobs")
+@roles_required(Role.ADMIN)
+def failed_jobs():
+    failures = db.session.scalars(select(JobFailure).order_by(JobFailure.at.desc()).limit(100))
+    return render_template(
+        "admin/jobs.html",
+        failures=failures.all(),
+        rq_jobs=failed_rq_jobs(),
+        uses_rq=bool(current_app.config.get("REDIS_URL")),
+    )

@@ -48,12 +48,17 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
         Index(
-            "uq_certificates_live_cycle", "holder_id", "certification_id", "cycle", unique=True,
+            "uq_certificates_live_cycle",
+            "holder_id",
+            "certification_id",
+            "cycle",
+            unique=True,
             sqlite_where=text("superseded_by_id IS NULL"),
             postgresql_where=text("superseded_by_id IS NULL"),
         ),
-        CheckConstraint("(revoked_at IS NULL) = (revocation_reason IS NULL)",
-                        name="revoked_has_reason"),
+        CheckConstraint(
+            "(revoked_at IS NULL) = (revocation_reason IS NULL)", name="revoked_has_reason"
+        ),
         Index("ix_certificates_holder", "holder_id", "certification_id"),
     )
 
@@ -81,7 +86,8 @@ class Certificate(db.Model):
     certification: Mapped[Certification] = relationship(lazy="joined")
     holder = relationship("User", foreign_keys=[holder_id], lazy="raise")
     superseded_by: Mapped[Certificate | None] = relationship(
-        remote_side=[id], foreign_keys=[superseded_by_id], lazy="joined", join_depth=1)
+        remote_side=[id], foreign_keys=[superseded_by_id], lazy="joined", join_depth=1
+    )
 
 
 class VerificationLookup(db.Model):

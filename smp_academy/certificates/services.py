@@ -219,9 +219,12 @@ def _earned(holder: User, certification: Certification) -> Certificate | None:
     needs = certification.renewal if any(certification.renewal.values()) else certification.requires
     if not requirements_met(holder.id, needs, since):
         return None
-    return issue(
+    renewed = issue(
         holder, certification, cycle=live.cycle + 1, starts_on=max(today_utc(), live.expires_on)
     )
+    if renewed is not None:
+        _move_roster(live, renewed)
+    return renewed
 
 
 def issue(
@@ -365,8 +368,19 @@ def reissue(actor: User, cert: Certificate, holder_name: str, reason: str) -> Ce
         holder_name=holder_name,
         reason=reason.strip(),
     )
+    _move_roster(cert, new)
     jobs.enqueue(render_certificate, new.id)
     return new
+
+
+def _move_roster(old: Certificate, new: Certificate) -> None:
+    """Clinics follow the practitioner: the certificate that replaces ``old`` (a re-issue or
+    the next cycle) takes over its roster entries, so the roster shows the current status.
+    ``new`` was just created, so no clinic follows it yet."""
+    for entry in db.session.scalars(
+        select(RosterEntry).where(RosterEntry.certificate_id == old.id)
+    ).all():
+        entry.certificate = new
 
 
 def holder_certificates(user: User) -> list[Certificate]:

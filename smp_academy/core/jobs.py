@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, Retry
 
+from smp_academy.core.models import JobFailure
 from smp_academy.extensions import db
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,19 @@ def _dispatch(path: str, args: tuple) -> None:
         return
     try:
         execute(path, args)
-    except Exception:
+    except Exception as error:
         log.exception("in-process job %s%r failed", path, args)
+        _record_failure(path, args, error)
+
+
+def _record_failure(path: str, args: tuple, error: Exception) -> None:
+    """Keep the failure for the admins' jobs page (RQ workers have their own registry)."""
+    db.session.add(
+        JobFailure(
+            job=path, args=[repr(a) for a in args], error=f"{type(error).__name__}: {error}"[:2000]
+        )
+    )
+    db.session.commit()
 
 
 def execute(path: str, args: tuple) -> Any:
@@ -90,3 +102,23 @@ def _rq_queue(redis_url: str) -> Queue:
 
 def _retry() -> Retry:
     return Retry(max=3, interval=[10, 60, 300])
+
+
+def failed_rq_jobs(limit: int = 50) -> list[dict[str, Any]]:
+    """Failed jobs in RQ's registry (when jobs run on RQ workers)."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        return []
+    queue = _rq_queue(redis_url)
+    registry = queue.failed_job_registry
+    jobs = [queue.fetch_job(job_id) for job_id in registry.get_job_ids(0, limit - 1)]
+    return [
+        {
+            "id": job.id,
+            "description": job.description,
+            "ended_at": job.ended_at,
+            "error": (job.latest_result().exc_string if job.latest_result() else "")[-2000:],
+        }
+        for job in jobs
+        if job is not None
+    ]

@@ -60,3 +60,15 @@ class Notification(db.Model):
     link: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobFailure(db.Model):
+    """A background job that failed in-process (RQ keeps its own failed-job registry)."""
+
+    __tablename__ = "job_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    job: Mapped[str] = mapped_column(String(200))
+    args: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    error: Mapped[str] = mapped_column(Text)

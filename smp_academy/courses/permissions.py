@@ -15,10 +15,21 @@ from smp_academy.extensions import db
 def instructs(instructor_id: int, trainee_id: int) -> bool:
     """True when the two share a cohort as instructor and trainee."""
     teacher, learner = aliased(CohortMember), aliased(CohortMember)
-    return bool(db.session.scalar(select(exists().where(and_(
-        teacher.user_id == instructor_id, teacher.role == "instructor",
-        learner.user_id == trainee_id, learner.role == "trainee",
-        teacher.cohort_id == learner.cohort_id)))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    and_(
+                        teacher.user_id == instructor_id,
+                        teacher.role == "instructor",
+                        learner.user_id == trainee_id,
+                        learner.role == "trainee",
+                        teacher.cohort_id == learner.cohort_id,
+                    )
+                )
+            )
+        )
+    )
 
 
 def can_view_trainee_work(user: Any, trainee_id: int) -> bool:
@@ -32,7 +43,12 @@ def can_view_trainee_work(user: Any, trainee_id: int) -> bool:
 def instructed_trainee_ids(instructor_id: int) -> select:
     """A subquery of the trainees in the instructor's cohorts."""
     teacher, learner = aliased(CohortMember), aliased(CohortMember)
-    return (select(learner.user_id)
-            .join(teacher, teacher.cohort_id == learner.cohort_id)
-            .where(teacher.user_id == instructor_id, teacher.role == "instructor",
-                   learner.role == "trainee"))
+    return (
+        select(learner.user_id)
+        .join(teacher, teacher.cohort_id == learner.cohort_id)
+        .where(
+            teacher.user_id == instructor_id,
+            teacher.role == "instructor",
+            learner.role == "trainee",
+        )
+    )

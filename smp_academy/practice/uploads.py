@@ -46,8 +46,14 @@ def clean_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> CleanPhoto:
     full = _encode(image)
     thumb = image.copy()
     thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-    return CleanPhoto(full, _encode(thumb), "image/jpeg", image.width, image.height,
-                      hashlib.sha256(full).hexdigest())
+    return CleanPhoto(
+        full,
+        _encode(thumb),
+        "image/jpeg",
+        image.width,
+        image.height,
+        hashlib.sha256(full).hexdigest(),
+    )
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:

@@ -54,6 +54,9 @@ def decode_untrusted(data: bytes, max_pixels: int, convert: Callable[[Image.Imag
                 return convert(image)
     except UnreadableImage:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow's own check fires inside Image.open, before ours can read the size.
+        raise UnreadableImage(f"image too large: more than {max_pixels} pixels") from exc
     except _DECODE_ERRORS as exc:
         raise UnreadableImage(f"not a readable image ({_reason(exc)})") from exc
 

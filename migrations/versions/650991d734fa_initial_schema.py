@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: dfbd7de7c3a3
+Revision ID: 650991d734fa
 Revises: 
-Create Date: 2026-11-24 05:37:32.820827
+Create Date: 2026-11-24 05:40:14.083751
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import smp_academy.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'dfbd7de7c3a3'
+revision = '650991d734fa'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -56,6 +56,17 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_courses')),
     sa.UniqueConstraint('slug', name=op.f('uq_courses_slug'))
     )
+    op.create_table('job_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('job', sa.String(length=200), nullable=False),
+    sa.Column('args', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_failures'))
+    )
+    with op.batch_alter_table('job_failures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_failures_at'), ['at'], unique=False)
+
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
@@ -610,6 +621,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outbox_messages_created_at'))
 
     op.drop_table('outbox_messages')
+    with op.batch_alter_table('job_failures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_failures_at'))
+
+    op.drop_table('job_failures')
     op.drop_table('courses')
     op.drop_table('cohorts')
     op.drop_table('certifications')
