@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_LOGIN": "10 per minute",
     "RATELIMIT_PUBLIC_LOOKUP": "30 per minute",
     "RATELIMIT_BATCH": "60 per minute",
-    "JOBS_EAGER": False,
+    "RATELIMIT_ENABLED": True,
 }
 
 
@@ -60,12 +60,26 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
 
 
 def _from_environment() -> dict[str, Any]:
-    """The SMP_* variables, without the prefix (SMP_DATABASE_URL -> DATABASE_URL)."""
+    """The SMP_* variables, without the prefix (SMP_DATABASE_URL -> DATABASE_URL), as the type
+    of their default (so SMP_RATELIMIT_ENABLED=false is False)."""
     return {
-        key.removeprefix("SMP_"): value
+        key.removeprefix("SMP_"): _typed(value, DEFAULTS.get(key.removeprefix("SMP_")))
         for key, value in os.environ.items()
         if key.startswith("SMP_") and value != "" and not key.startswith("SMP_TEST_")
     }
+
+
+def _typed(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        if value.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            raise ConfigError(f"expected true or false, got {value!r}")
+        return value.lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except ValueError:
+            raise ConfigError(f"expected a whole number, got {value!r}") from None
+    return value
 
 
 def _derived(config: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 LEVELS = ("beginner", "intermediate", "advanced")
 GRADING_METHODS = ("highest", "latest", "average", "first")
+SINGULAR = {"courses": "course", "quizzes": "quiz", "exercises": "exercise"}
 FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
 
@@ -127,6 +128,9 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
+_UNREADABLE = object()
+
+
 class _Reader:
     """Collects problems while reading one content tree."""
 
@@ -150,9 +154,11 @@ class _Reader:
             self.problem(path, error.line, error.message)
         except (OSError, UnicodeDecodeError) as error:
             self.problem(path, 1, f"cannot read the file: {error}")
-        return None
+        return _UNREADABLE
 
     def mapping(self, path: Path, data: Any) -> LineDict | None:
+        if data is _UNREADABLE:  # already reported: no second, vaguer problem
+            return None
         if not isinstance(data, LineDict):
             self.problem(path, 1, "expected a mapping of fields")
             return None
@@ -650,7 +656,7 @@ def _check_cross_references(
                     reader.problem(
                         root / "certifications.yaml",
                         1,
-                        f"certification '{cert.slug}' needs unknown {kind[:-1]} '{slug}'",
+                        f"certification '{cert.slug}' needs unknown {SINGULAR[kind]} '{slug}'",
                     )
 
 
