@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from smp_academy import core_views
+from smp_academy.admin import cohorts as admin_cohorts  # noqa: F401 - registers routes
 from smp_academy.admin import views as admin_views
 from smp_academy.auth import views as auth_views
 from smp_academy.auth.services import load_session_user

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from smp_academy.core.roles import ROLE_LABELS
 
@@ -12,3 +13,14 @@ class RoleForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token."""
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Cohort name", validators=[DataRequired(), Length(max=120)])
+    starts_on = DateField("Starts on (optional)", validators=[Optional()])
+
+
+class MemberForm(FlaskForm):
+    email = StringField(
+        "E-mail of a trainee or instructor", validators=[DataRequired(), Length(max=320)]
+    )

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from smp_academy.auth import bp, forms, services
+from smp_academy.core import notify
 from smp_academy.core.errors import DomainError
 from smp_academy.core.jobs import commit
 from smp_academy.core.web import safe_next, show_error
@@ -136,3 +137,20 @@ def profile():
     return render_template(
         "auth/profile.html", name_form=name_form, password_form=password_form, email_form=email_form
     )
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    items = notify.recent(current_user.id)
+    notify.mark_all_read(current_user.id)
+    commit()
+    return render_template("auth/notifications.html", items=items)
+
+
+@bp.app_context_processor
+def notification_count():
+    """The unread count for the navigation bar (one query, signed-in users only)."""
+    if not current_user or not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": notify.unread_count(current_user.id)}

@@ -103,9 +103,8 @@ def lookup_problem(text: str) -> str | None:
 # --------------------------------------------------------------------------- requirements
 
 
-def _courses_complete(user_id: int, slugs: list[str]) -> bool:
-    if not slugs:
-        return True
+def completed_course_slugs(user_id: int) -> set[str]:
+    """Courses whose every current lesson the user has completed (one query)."""
     rows = db.session.execute(
         select(
             Course.slug, func.count(Lesson.id.distinct()), func.count(LessonProgress.id.distinct())
@@ -117,60 +116,57 @@ def _courses_complete(user_id: int, slugs: list[str]) -> bool:
             & (LessonProgress.user_id == user_id)
             & LessonProgress.completed_at.is_not(None),
         )
-        .where(Course.slug.in_(slugs), ~Lesson.is_retired)
+        .where(~Lesson.is_retired)
         .group_by(Course.slug)
-    ).all()
-    done = {slug for slug, total, completed in rows if total and completed >= total}
-    return done >= set(slugs)
+    )
+    return {slug for slug, total, completed in rows if total and completed >= total}
 
 
-def _quizzes_passed(user_id: int, slugs: list[str], since: datetime | None) -> bool:
-    if not slugs:
-        return True
+def passed_quiz_slugs(user_id: int, since: datetime | None = None) -> set[str]:
     stmt = (
         select(Quiz.slug)
         .join(Attempt, Attempt.quiz_id == Quiz.id)
-        .where(Attempt.user_id == user_id, Attempt.passed, Quiz.slug.in_(slugs))
+        .where(Attempt.user_id == user_id, Attempt.passed)
     )
     if since is not None:
         stmt = stmt.where(Attempt.submitted_at >= since)
-    return set(db.session.scalars(stmt)) >= set(slugs)
+    return set(db.session.scalars(stmt))
 
 
-def _exercises_passed(user_id: int, slugs: list[str], since: datetime | None) -> bool:
-    if not slugs:
-        return True
+def passed_exercise_slugs(user_id: int, since: datetime | None = None) -> set[str]:
     stmt = (
         select(Exercise.slug)
         .join(Submission, Submission.exercise_id == Exercise.id)
-        .where(
-            Submission.trainee_id == user_id, Submission.state == "passed", Exercise.slug.in_(slugs)
-        )
+        .where(Submission.trainee_id == user_id, Submission.state == "passed")
     )
     if since is not None:
         stmt = stmt.where(Submission.decided_at >= since)
-    return set(db.session.scalars(stmt)) >= set(slugs)
+    return set(db.session.scalars(stmt))
+
+
+def achievements(user_id: int, since: datetime | None = None) -> dict[str, set[str]]:
+    """What the user has done, by requirement kind (three queries)."""
+    return {
+        "courses": completed_course_slugs(user_id),
+        "quizzes": passed_quiz_slugs(user_id, since),
+        "exercises": passed_exercise_slugs(user_id, since),
+    }
 
 
 def requirements_met(
     user_id: int, needs: dict[str, list[str]], since: datetime | None = None
 ) -> bool:
-    return (
-        _courses_complete(user_id, needs.get("courses", []))
-        and _quizzes_passed(user_id, needs.get("quizzes", []), since)
-        and _exercises_passed(user_id, needs.get("exercises", []), since)
-    )
+    done = achievements(user_id, since)
+    return all(set(needs.get(kind, [])) <= done[kind] for kind in done)
 
 
-def requirement_progress(user_id: int, certification: Certification) -> dict[str, list[tuple]]:
-    """Each requirement with whether it is met, for the trainee's "next step" panel."""
-    needs = certification.requires
+def requirement_progress(
+    certification: Certification, done: dict[str, set[str]]
+) -> dict[str, list[tuple[str, bool]]]:
+    """Each requirement with whether it is met, for the trainee's "next step" panels."""
     return {
-        "courses": [(slug, _courses_complete(user_id, [slug])) for slug in needs["courses"]],
-        "quizzes": [(slug, _quizzes_passed(user_id, [slug], None)) for slug in needs["quizzes"]],
-        "exercises": [
-            (slug, _exercises_passed(user_id, [slug], None)) for slug in needs["exercises"]
-        ],
+        kind: [(slug, slug in done[kind]) for slug in certification.requires.get(kind, [])]
+        for kind in ("courses", "quizzes", "exercises")
     }
 
 

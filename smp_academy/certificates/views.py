@@ -27,10 +27,9 @@ def my_certificates():
         select(Certification).where(~Certification.is_retired).order_by(Certification.id)
     ).all()
     held = {c.certification_id for c in certs if services.status_of(c) == "valid"}
+    done = services.achievements(current_user.id)
     progress = {
-        c.id: services.requirement_progress(current_user.id, c)
-        for c in certifications
-        if c.id not in held
+        c.id: services.requirement_progress(c, done) for c in certifications if c.id not in held
     }
     return render_template(
         "certificates/mine.html",
@@ -142,3 +141,38 @@ def _apply(action: str, cert: Certificate, form) -> Certificate:
     else:
         return services.reissue(current_user, cert, form.holder_name.data, form.reason.data)
     return cert
+
+
+def certification_overview(user) -> list[dict]:
+    """For the trainee dashboard: each certification, held or not, and the next step."""
+    certifications = db.session.scalars(
+        select(Certification).where(~Certification.is_retired).order_by(Certification.id)
+    ).all()
+    held = {
+        c.certification_id: c
+        for c in services.holder_certificates(user)
+        if services.status_of(c) == "valid"
+    }
+    done = services.achievements(user.id)
+    overview = []
+    for certification in certifications:
+        steps = [
+            item
+            for items in services.requirement_progress(certification, done).values()
+            for item in items
+        ]
+        overview.append(
+            {
+                "certification": certification,
+                "certificate": held.get(certification.id),
+                "done": sum(met for _, met in steps),
+                "total": len(steps),
+                "next": next((slug for slug, met in steps if not met), None),
+            }
+        )
+    return overview
+
+
+@bp.app_context_processor
+def certificate_template_helpers():
+    return {"certification_overview": certification_overview}

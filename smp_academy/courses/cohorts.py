@@ -27,9 +27,11 @@ def create_cohort(actor: User, name: str, starts_on: str | None = None) -> Cohor
 
 def add_member(cohort: Cohort, user: User, role: str, actor: User | None = None) -> CohortMember:
     """Add a trainee or an instructor (idempotent)."""
-    expected = Role.TRAINEE if role == "trainee" else Role.INSTRUCTOR
-    if role not in {"trainee", "instructor"} or user.role != expected:
-        raise ValidationFailed(f"{user.name} is not an account of the {role} role.")
+    if role not in {"trainee", "instructor"}:
+        raise ValidationFailed("Only trainees and instructors can be members of a cohort.",
+                               field="email")
+    if user.role != Role(role):
+        raise ValidationFailed(f"{user.name} is not a {role}.", field="email")
     existing = db.session.scalar(
         select(CohortMember).filter_by(cohort_id=cohort.id, user_id=user.id)
     )
@@ -93,3 +95,27 @@ def cohort_progress(cohort: Cohort, course: Course) -> tuple[list[User], list[Le
         ).all()
     )
     return trainees, lessons, done
+
+
+def member_counts() -> dict[int, dict[str, int]]:
+    """Trainees and instructors per cohort, in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(
+        select(CohortMember.cohort_id, CohortMember.role, func.count(CohortMember.id)).group_by(
+            CohortMember.cohort_id, CohortMember.role
+        )
+    )
+    for cohort_id, role, count in rows:
+        counts.setdefault(cohort_id, {})[role] = count
+    return counts
+
+
+def member_rows(cohort: Cohort, role: str) -> list[tuple[CohortMember, User]]:
+    return list(
+        db.session.execute(
+            select(CohortMember, User)
+            .join(User, User.id == CohortMember.user_id)
+            .where(CohortMember.cohort_id == cohort.id, CohortMember.role == role)
+            .order_by(User.name)
+        ).tuples()
+    )

@@ -34,13 +34,7 @@ def index():
         courses=courses,
         progress=progress,
         resume=resume,
-        dashboard=dashboard_for(user, courses, progress),
     )
-
-
-def dashboard_for(user, courses, progress):
-    """Extra panels of the signed-in home page, filled by other domains through a hook."""
-    return {}
 
 
 @bp.get("/courses")
