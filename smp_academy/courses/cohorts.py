@@ -28,8 +28,9 @@ def create_cohort(actor: User, name: str, starts_on: str | None = None) -> Cohor
 def add_member(cohort: Cohort, user: User, role: str, actor: User | None = None) -> CohortMember:
     """Add a trainee or an instructor (idempotent)."""
     if role not in {"trainee", "instructor"}:
-        raise ValidationFailed("Only trainees and instructors can be members of a cohort.",
-                               field="email")
+        raise ValidationFailed(
+            "Only trainees and instructors can be members of a cohort.", field="email"
+        )
     if user.role != Role(role):
         raise ValidationFailed(f"{user.name} is not a {role}.", field="email")
     existing = db.session.scalar(

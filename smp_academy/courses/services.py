@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from smp_academy.auth.models import User
 from smp_academy.core.clock import now_utc
-from smp_academy.core.errors import Conflict, NotFound
+from smp_academy.core.errors import NotFound
 from smp_academy.core.events import requirement_met
+from smp_academy.core.rows import get_or_create
 from smp_academy.courses.models import Course, Enrolment, Figure, Lesson, LessonProgress
 from smp_academy.extensions import db
 
@@ -126,16 +126,7 @@ def enrolment_for(user: User, course: Course) -> Enrolment | None:
 
 def enrol(user: User, course: Course) -> Enrolment:
     """Open enrolment; idempotent (the unique constraint settles a double click)."""
-    existing = enrolment_for(user, course)
-    if existing is not None:
-        return existing
-    try:
-        with db.session.begin_nested():
-            enrolment = Enrolment(user_id=user.id, course_id=course.id)
-            db.session.add(enrolment)
-    except IntegrityError:
-        return enrolment_for(user, course)
-    return enrolment
+    return get_or_create(Enrolment, user_id=user.id, course_id=course.id)
 
 
 def record_visit(user: User, course: Course, lesson: Lesson) -> None:
@@ -160,20 +151,7 @@ def mark_incomplete(user: User, lesson: Lesson) -> None:
 
 
 def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
-    row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, lesson_id=lesson.id))
-    if row is not None:
-        return row
-    try:
-        with db.session.begin_nested():
-            row = LessonProgress(user_id=user.id, lesson_id=lesson.id)
-            db.session.add(row)
-    except IntegrityError:
-        row = db.session.scalar(
-            select(LessonProgress).filter_by(user_id=user.id, lesson_id=lesson.id)
-        )
-    if row is None:
-        raise Conflict("Your progress could not be saved; please try again.")
-    return row
+    return get_or_create(LessonProgress, user_id=user.id, lesson_id=lesson.id)
 
 
 def resume_lesson(

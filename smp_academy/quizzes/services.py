@@ -16,6 +16,7 @@ from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
+from smp_academy.core.rows import get_or_create
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
 from smp_academy.quizzes.models import (
@@ -270,17 +271,7 @@ def _ensure_open(user: User, attempt: Attempt) -> None:
 
 
 def _store_answer(attempt: Attempt, slot: int, answer: Any) -> AttemptAnswer:
-    row = db.session.scalar(select(AttemptAnswer).filter_by(attempt_id=attempt.id, slot=slot))
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                row = AttemptAnswer(attempt_id=attempt.id, slot=slot, answer=answer)
-                db.session.add(row)
-            return row
-        except IntegrityError:
-            row = db.session.scalar(
-                select(AttemptAnswer).filter_by(attempt_id=attempt.id, slot=slot)
-            )
+    row = get_or_create(AttemptAnswer, attempt_id=attempt.id, slot=slot)
     row.answer = answer
     row.saved_at = now_utc()
     return row

@@ -1,0 +1,31 @@
+"""Get-or-create settled by the database: the unique constraint, not a check in Python,
+decides between a double click, two tabs or two workers."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from smp_academy.core.errors import Conflict
+from smp_academy.extensions import db
+
+M = TypeVar("M")
+
+
+def get_or_create(model: type[M], **keys: Any) -> M:
+    """The row with these (uniquely constrained) keys, inserted in a savepoint if missing."""
+    row = db.session.scalar(select(model).filter_by(**keys))
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = model(**keys)
+            db.session.add(row)
+        return row
+    except IntegrityError:
+        row = db.session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        raise Conflict("This could not be saved because of a concurrent change; try again.")
+    return row
