@@ -18,7 +18,7 @@ from smp_academy.auth.services import load_session_user
 from smp_academy.certificates import views as certificate_views
 from smp_academy.certificates.services import check_and_issue
 from smp_academy.core.events import requirement_met
-from smp_academy.core.jobs import discard_pending
+from smp_academy.core.jobs import discard_pending, enqueue
 from smp_academy.core.roles import ROLE_LABELS, Role, has_role
 from smp_academy.courses import views as course_views
 from smp_academy.extensions import db, login_manager
@@ -52,9 +52,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def _issue_earned_certificates(sender, user_id: int, **_) -> None:
-    """A quiz passed, a lesson finished or an exercise passed: issue what is now earned,
-    in the same transaction."""
+    """A quiz passed, a lesson finished or an exercise passed: issue what is now earned in the
+    same transaction, and check again after commit, when a requirement completed at the same
+    moment in another transaction is visible too (the unique index prevents a double)."""
     check_and_issue(user_id)
+    enqueue(check_and_issue, user_id)
 
 
 requirement_met.connect(_issue_earned_certificates)

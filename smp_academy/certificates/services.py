@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from smp_academy.auth.models import User
 from smp_academy.certificates.codes import CodeTypo, MalformedCode, generate_code, normalize_code
@@ -492,6 +493,12 @@ def _notify_roster(cert: Certificate, template: str) -> None:
 def send_expiry_reminders() -> int:
     """Job (daily): remind holders, and the clinics that follow them, 30 days before expiry."""
     horizon = today_utc() + RENEWAL_WINDOW
+    newer = aliased(Certificate)
+    renewed = exists().where(  # the holder already holds the next cycle
+        newer.holder_id == Certificate.holder_id,
+        newer.certification_id == Certificate.certification_id,
+        newer.cycle > Certificate.cycle,
+    )
     due = db.session.scalars(
         select(Certificate).where(
             Certificate.expires_on.is_not(None),
@@ -500,6 +507,7 @@ def send_expiry_reminders() -> int:
             Certificate.revoked_at.is_(None),
             Certificate.superseded_by_id.is_(None),
             Certificate.reminder_sent_at.is_(None),
+            ~renewed,
         )
     ).all()
     for cert in due:

@@ -1,19 +1,24 @@
 """Background jobs: queued in a transaction, dispatched only after it commits.
 
-With SMP_REDIS_URL set they go to RQ workers (``rq worker`` with ``smp_academy.core.worker``);
-otherwise they run in-process right after the commit. Jobs take ids, never objects, and each
-runs as its own unit of work: it commits once at its end.
+With SMP_REDIS_URL set they go to the RQ queue "smp", served by workers started as
+``rq worker --url "$SMP_REDIS_URL" -w smp_academy.core.jobs.Worker --with-scheduler smp``
+(the scheduler runs the retries' back-off); otherwise they run in-process right after the
+commit. Jobs take ids, never objects, and each runs as its own unit of work: it commits once
+at its end.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
 
+import rq
 from flask import Flask, current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 
 from smp_academy.core.models import JobFailure
@@ -47,9 +52,13 @@ def dispatch_pending() -> None:
 def _dispatch(path: str, args: tuple) -> None:
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
-        _rq_queue(redis_url).enqueue(
-            run_job, path, *args, retry=_retry(), job_timeout=300, description=path
-        )
+        try:
+            _rq_queue(redis_url).enqueue(
+                run_job, path, *args, retry=_retry(), job_timeout=300, description=path
+            )
+        except RedisError as error:  # committed already: keep the job visible, lose no other
+            log.exception("could not queue job %s%r", path, args)
+            _record_failure(path, args, error)
         return
     try:
         execute(path, args)
@@ -85,19 +94,44 @@ def execute(path: str, args: tuple) -> Any:
 _worker_app: Flask | None = None
 
 
-def run_job(path: str, *args: Any) -> Any:
-    """Entry point on an RQ worker: one app per worker process, one context per job."""
+def worker_app() -> Flask:
+    """The app of this worker process, built from the environment on first use."""
     global _worker_app
     if _worker_app is None:
         from smp_academy import create_app  # the factory imports this module: import late
 
         _worker_app = create_app()
-    with _worker_app.app_context():
+    return _worker_app
+
+
+def run_job(path: str, *args: Any) -> Any:
+    """Entry point on an RQ worker: one app per worker process, one context per job."""
+    with worker_app().app_context():
         return execute(path, args)
 
 
+class Worker(rq.Worker):
+    """RQ's worker, with the app built once in the worker process before its first job.
+
+    RQ forks a work horse for every job: an app built inside a job dies with its horse, and
+    the next job pays the whole start-up again (importing OpenCV, WeasyPrint and pyHanko takes
+    seconds, even to send one e-mail). Built here, every horse inherits it warm. Nothing
+    connects to the database or storage here, so no connection is shared across the fork.
+    """
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        worker_app()
+        return super().work(*args, **kwargs)
+
+
+@functools.cache
+def _redis(redis_url: str) -> Redis:
+    """One client (and connection pool) per URL and process, not one per job queued."""
+    return Redis.from_url(redis_url)
+
+
 def _rq_queue(redis_url: str) -> Queue:
-    return Queue("smp", connection=Redis.from_url(redis_url))
+    return Queue("smp", connection=_redis(redis_url))
 
 
 def _retry() -> Retry:

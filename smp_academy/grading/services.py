@@ -73,7 +73,7 @@ def state_counts(user: User) -> dict[str, int]:
     stmt = _visible(user, select(Submission.state, func.count(Submission.id))).group_by(
         Submission.state
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return {state: count for state, count in db.session.execute(stmt)}
 
 
 def oldest_waiting_at(user: User) -> datetime | None:

@@ -61,6 +61,9 @@ def _upright_rgb(image: Image.Image) -> Image.Image:
         raise UnreadableImage(f"{image.format or 'this'} files are not accepted")
     image.load()
     upright = ImageOps.exif_transpose(image)
+    if upright.mode.startswith("I;16") or upright.mode == "I":
+        # 16-bit greyscale (PNG): convert("RGB") would clip everything above 255 to white.
+        upright = upright.point(lambda value: value / 257).convert("L")
     if upright.mode in ("RGBA", "LA", "P"):
         background = Image.new("RGB", upright.size, "white")
         rgba = upright.convert("RGBA")
