@@ -112,6 +112,9 @@ def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str =
     except IntegrityError:
         _discard(stored)  # a double click: the other request's submission stands
         raise Conflict("This submission was already received.") from None
+    except Exception:
+        _discard(stored)  # no row will name these files (a crash later is for the clean-up)
+        raise
     for photo in submission.photos:
         jobs.enqueue(analyze_photo, photo.id)
     return submission
