@@ -5,6 +5,7 @@ The environment is read here and nowhere else (CONTRACT.md section 2).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
+    "PRODUCTION": False,  # or SMP_ENV=production
     "BASE_URL": "http://127.0.0.1:5000",
     "REDIS_URL": None,
     "MAIL_URL": None,
@@ -70,6 +72,18 @@ def _from_environment() -> dict[str, Any]:
 
 
 def _typed(value: str, default: Any) -> Any:
+    """``value`` as the type of ``default``: a boolean, a whole number, a duration in seconds
+    (SMP_SESSION_LIFETIME=3600) or a JSON object (SMP_PASSWORD_HASH='{"time_cost": 3, …}')."""
+    if isinstance(default, timedelta):
+        return timedelta(seconds=_typed(value, 0))
+    if isinstance(default, dict):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ConfigError(f"expected a JSON object, got {value!r}")
+        return parsed
     if isinstance(default, bool):
         if value.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
             raise ConfigError(f"expected true or false, got {value!r}")

@@ -53,6 +53,7 @@ class LessonSpec:
     objectives: list[str]
     body: str
     source: str = ""
+    body_line: int = 1  # the file line where the Markdown body starts
     html: str = ""
     toc: list[dict] = field(default_factory=list)
     text: str = ""
@@ -91,6 +92,7 @@ class ExerciseSpec:
     instructions: str
     spec: dict[str, Any]  # photos, target, rubric, pass_rule
     html: str = ""
+    instructions_line: int = 1
 
 
 @dataclass
@@ -352,6 +354,7 @@ def _read_lesson(reader: _Reader, path: Path, slug: str) -> LessonSpec | None:
         objectives=reader.field(path, data, "objectives", list, check=_string_list, default=[]),
         body=body,
         source=path.name,
+        body_line=text[: len(text) - len(body)].count("\n") + 1,
     )
 
 
@@ -495,6 +498,7 @@ def _read_exercise(reader: _Reader, path: Path, course: CourseSpec) -> ExerciseS
         title=reader.field(path, data, "title", str, default=slug),
         position=reader.field(path, data, "order", int, default=0),
         instructions=reader.field(path, data, "instructions", str, default=""),
+        instructions_line=data.line_of("instructions"),
         spec=_plain(
             {
                 "photos": {"min": low, "max": high},
@@ -687,13 +691,17 @@ def _render_course(
         rendered = render_markdown(lesson.body, resolve_image, resolve_link)
         lesson.html, lesson.toc, lesson.text = rendered.html, rendered.toc, rendered.text
         path = root / course.slug / "lessons" / lesson.source
-        for message in rendered.problems:
-            reader.problem(path, 1, message)
+        for line, message in rendered.problems:
+            reader.problem(path, lesson.body_line + line - 1, message)
     for exercise in course.exercises:
         rendered = render_markdown(exercise.instructions, resolve_image, resolve_link)
         exercise.html = rendered.html
-        for message in rendered.problems:
-            reader.problem(root / course.slug / "exercises" / f"{exercise.slug}.yaml", 1, message)
+        for _, message in rendered.problems:
+            reader.problem(
+                root / course.slug / "exercises" / f"{exercise.slug}.yaml",
+                exercise.instructions_line,
+                message,
+            )
 
 
 def _plain(value: Any) -> Any:

@@ -33,7 +33,7 @@ class RenderedMarkdown:
     html: str
     toc: list[dict[str, str | int]]
     text: str
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line in source, message)
 
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -50,11 +50,15 @@ def render_markdown(
 ) -> RenderedMarkdown:
     """Render ``source``; images and ``lesson:`` links that do not resolve become problems."""
     tokens = _md.parse(source)
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     toc = _anchor_headings(tokens)
+    line = 1
     for token in tokens:
+        line = token.map[0] + 1 if token.map else line
+        found: list[str] = []
         for child in token.children or []:
-            _rewrite(child, resolve_image, resolve_link, problems)
+            _rewrite(child, resolve_image, resolve_link, found)
+        problems += [(line, message) for message in found]
     html = _md.renderer.render(tokens, _md.options, {})
     clean = nh3.clean(
         html,
