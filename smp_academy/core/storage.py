@@ -132,7 +132,9 @@ class S3Storage(Storage):
 
     def files(self, prefix: str = "") -> Iterator[StoredFile]:
         paginator = self.client.get_paginator("list_objects_v2")
-        full = self._key(prefix) if prefix else (f"{self.prefix}/" if self.prefix else "")
+        # a folder, as on disk: "photos" lists photos/…, never photos-old/…
+        scope = prefix.strip("/")
+        full = self._key(f"{scope}/") if scope else (f"{self.prefix}/" if self.prefix else "")
         strip = len(self.prefix) + 1 if self.prefix else 0
         for page in paginator.paginate(Bucket=self.bucket, Prefix=full):
             for item in page.get("Contents", []):

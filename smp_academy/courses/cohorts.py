@@ -118,5 +118,5 @@ def member_rows(cohort: Cohort, role: str) -> list[tuple[CohortMember, User]]:
             .join(User, User.id == CohortMember.user_id)
             .where(CohortMember.cohort_id == cohort.id, CohortMember.role == role)
             .order_by(User.name)
-        ).tuples()
+        )
     )
