@@ -22,3 +22,7 @@ errorlog = "-"
 # remote address, request line, status, bytes, referrer, user agent, duration (µs)
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(D)sus'
 forwarded_allow_ips = os.environ.get("SMP_WEB_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket sits at one path per user by default, so two servers on a host
+# (app and benchmark baseline, or blue/green) would clash; give it a path, or turn it off.
+control_socket = os.environ.get("SMP_WEB_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
