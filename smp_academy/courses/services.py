@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -13,6 +14,9 @@ from smp_academy.core.events import requirement_met
 from smp_academy.core.rows import get_or_create
 from smp_academy.courses.models import Course, Enrolment, Figure, Lesson, LessonProgress
 from smp_academy.extensions import db
+
+# "Last activity" is kept to this resolution, so reading does not write on every page view.
+ACTIVITY_RESOLUTION = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,22 @@ def enrol(user: User, course: Course) -> Enrolment:
     return get_or_create(Enrolment, user_id=user.id, course_id=course.id)
 
 
-def record_visit(user: User, course: Course, lesson: Lesson) -> None:
-    """Remember the lesson for "continue where you left off" and that it was opened."""
-    enrolment = enrol(user, course)
+def record_visit(user: User, course: Course, lesson: Lesson) -> bool:
+    """Remember the lesson for "continue where you left off" and that it was opened; writes
+    only when something changed (re-reading a lesson is a read). True when it wrote."""
+    enrolment = enrolment_for(user, course)
+    progress = db.session.scalar(
+        select(LessonProgress).filter_by(user_id=user.id, lesson_id=lesson.id)
+    )
+    now = now_utc()
+    fresh = enrolment is not None and now - enrolment.last_activity_at < ACTIVITY_RESOLUTION
+    if progress is not None and fresh and enrolment.last_lesson_id == lesson.id:
+        return False
+    enrolment = enrolment or enrol(user, course)
     enrolment.last_lesson_id = lesson.id
-    enrolment.last_activity_at = now_utc()
+    enrolment.last_activity_at = now
     _progress_row(user, lesson)
+    return True
 
 
 def mark_complete(user: User, lesson: Lesson) -> LessonProgress:

@@ -80,12 +80,11 @@ def show_lesson(slug: str, lesson_slug: str):
     if lesson is None:
         abort(404)
     position = lessons.index(lesson)
-    if current_user.role == Role.TRAINEE:
-        services.record_visit(current_user, course, lesson)
-        commit()
-        lessons = services.course_lessons(course)  # the commit expired them: one query, not N
+    changed = current_user.role == Role.TRAINEE and services.record_visit(
+        current_user, course, lesson
+    )
     done = services.completed_lesson_ids(current_user, course)
-    return render_template(
+    page = render_template(
         "courses/lesson.html",
         course=course,
         lesson=lesson,
@@ -95,6 +94,9 @@ def show_lesson(slug: str, lesson_slug: str):
         next=lessons[position + 1] if position + 1 < len(lessons) else None,
         form=ProgressForm(),
     )
+    if changed:  # rendered first: committing would expire what the page reads
+        commit()
+    return page
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/progress")

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import url_for
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import lazyload, selectinload
 
 from smp_academy.auth.models import User
 from smp_academy.core import audit
@@ -64,9 +65,18 @@ def queue(user: User, filters: QueueFilter, limit: int = 200) -> list[Submission
                 )
             )
         )
-    return list(
-        db.session.scalars(stmt.order_by(Submission.submitted_at, Submission.id).limit(limit))
+    # Limit first, then load the people and exercises of just that page (not a join of all).
+    stmt = (
+        stmt.order_by(Submission.submitted_at, Submission.id)
+        .limit(limit)
+        .options(
+            selectinload(Submission.trainee),
+            selectinload(Submission.exercise),
+            selectinload(Submission.claimed_by),
+            lazyload(Submission.photos),
+        )
     )
+    return list(db.session.scalars(stmt))
 
 
 def state_counts(user: User) -> dict[str, int]:

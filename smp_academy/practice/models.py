@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -78,6 +79,14 @@ class Submission(db.Model):
             "(state = 'in_review') = (claimed_by_id IS NOT NULL)", name="review_has_claimant"
         ),
         Index("ix_submissions_queue", "state", "submitted_at"),
+        # The grading queue reads open submissions oldest first and stops at its page size.
+        Index(
+            "ix_submissions_open_oldest",
+            "submitted_at",
+            "id",
+            postgresql_where=text("state IN ('submitted', 'in_review')"),
+            sqlite_where=text("state IN ('submitted', 'in_review')"),
+        ),
         Index("ix_submissions_trainee", "trainee_id", "exercise_id"),
     )
 

@@ -45,8 +45,9 @@ def get_certificate(code: str):
     except NotFound:
         commit()
         return error("No certificate has this code.", 404)
+    response = jsonify(certificates.certificate_json(cert))  # before the commit expires it
     commit()
-    return jsonify(certificates.certificate_json(cert))
+    return response
 
 
 def _authenticate():
@@ -77,5 +78,6 @@ def verify_batch():
         results = services.batch_verify(clinic, body["codes"])
     except ValidationFailed as failure:
         return error(failure.message, 400)
+    response = jsonify(results=results)
     commit()
-    return jsonify(results=results)
+    return response

@@ -79,10 +79,11 @@ def verify_code(code: str):
         return render_template(
             "verification/result.html", code=code, problem="No certificate has this code."
         ), 404
-    commit()
-    return render_template(
+    page = render_template(
         "verification/result.html", cert=cert, data=certificates.certificate_json(cert), code=code
     )
+    commit()  # the look-up log; after rendering, so nothing is read twice
+    return page
 
 
 @bp.route("/clinic/tokens", methods=["GET", "POST"])
