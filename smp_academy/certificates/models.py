@@ -86,7 +86,7 @@ class Certificate(db.Model):
     certification: Mapped[Certification] = relationship(lazy="joined")
     holder = relationship("User", foreign_keys=[holder_id], lazy="raise")
     superseded_by: Mapped[Certificate | None] = relationship(
-        remote_side=[id], foreign_keys=[superseded_by_id], lazy="joined", join_depth=1
+        remote_side=[id], foreign_keys=[superseded_by_id], lazy="select"
     )
 
 
