@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from smp_academy.core.roles import ROLE_LABELS
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField(
+        "Role", choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
 
 
 class ConfirmForm(FlaskForm):

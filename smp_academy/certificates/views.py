@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
+from wtforms.fields.choices import SelectChoice
 
 from smp_academy.auth.models import User
 from smp_academy.auth.services import find_user_by_email
@@ -63,7 +64,7 @@ def download_pdf(code: str):
 def manage_certificates():
     form = IssueForm()
     form.certification.choices = [
-        (c.id, c.title)
+        SelectChoice(c.id, c.title)
         for c in db.session.scalars(select(Certification).where(~Certification.is_retired))
     ]
     if form.validate_on_submit():

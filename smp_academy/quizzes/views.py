@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from smp_academy.auth.models import User
 from smp_academy.core.errors import Conflict, DomainError, NotFound
@@ -210,7 +211,7 @@ def accommodations(slug: str):
     trainees = db.session.scalars(
         select(User).where(User.role == Role.TRAINEE, User.active).order_by(User.name)
     ).all()
-    form.trainee.choices = [(u.id, f"{u.name} <{u.email}>") for u in trainees]
+    form.trainee.choices = [SelectChoice(u.id, f"{u.name} <{u.email}>") for u in trainees]
     if form.validate_on_submit():
         trainee = db.get_or_404(User, form.trainee.data)
         try:
