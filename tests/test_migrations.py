@@ -17,34 +17,15 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from smp_academy import create_app
 from smp_academy.extensions import db
+from tests.support import separate_app
 
 TEST_DB_URL = os.environ.get("SMP_TEST_DATABASE_URL")
-
-
-@contextmanager
-def app_on(url: str) -> Iterator[Flask]:
-    """A second app on ``url``, with its own session for the block (the suite's session is
-    bound to the test's connection to the test database)."""
-    app = create_app({"SECRET_KEY": "migrations", "DATABASE_URL": url, "RATELIMIT_ENABLED": False})
-    suite_session = db.session
-    db.session = db._make_scoped_session({})
-    try:
-        with app.app_context():
-            try:
-                yield app
-            finally:
-                db.session.remove()
-                for engine in db.engines.values():
-                    engine.dispose()
-    finally:
-        db.session = suite_session
 
 
 @contextmanager
@@ -83,7 +64,7 @@ def test_there_is_a_single_head(app):
 
 
 def test_upgrade_on_empty_sqlite_matches_the_models_and_downgrades(tmp_path: Path):
-    with app_on(f"sqlite:///{tmp_path / 'empty.db'}"):
+    with separate_app(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}", SECRET_KEY="migrations"):
         assert _tables() == set()
         upgrade()
         assert _tables() == set(db.metadata.tables)
@@ -101,7 +82,7 @@ def test_upgrade_on_empty_postgresql_matches_the_models_and_downgrades():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    with scratch_postgres() as url, app_on(url):
+    with scratch_postgres() as url, separate_app(DATABASE_URL=url, SECRET_KEY="migrations"):
         assert _tables() == set()
         upgrade()
         assert _tables() == set(db.metadata.tables)

@@ -6,18 +6,16 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from flask import Flask
 
 from smp_academy import create_app
 from smp_academy.auth import services as accounts
 from smp_academy.config import ConfigError, build_config
-from smp_academy.extensions import db, limiter
+from smp_academy.extensions import db
 from tests import factories
 from tests.conftest import csrf_token
+from tests.support import rate_limits, separate_app
 
 PUBLIC_PAGES = ["/", "/login", "/register", "/forgot-password", "/courses", "/search?q=dot"]
 PUBLIC_PAGES += ["/verify", "/healthz", "/no-such-page", "/api/v1/no-such-thing"]
@@ -69,28 +67,8 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
     assert "Secure" not in cookie  # BASE_URL is http:// in the tests
 
 
-@contextmanager
-def other_app(**config) -> Iterator[Flask]:
-    """A second app with its own settings and, for the block, its own database session (the
-    suite's session is bound to the test's connection to the test database)."""
-    settings = {"SECRET_KEY": "other-key", "DATABASE_URL": "sqlite://", "RATELIMIT_ENABLED": False}
-    app = create_app(settings | config)
-    suite_session = db.session
-    db.session = db._make_scoped_session({})
-    try:
-        with app.app_context():
-            try:
-                yield app
-            finally:
-                db.session.remove()
-                for engine in db.engines.values():
-                    engine.dispose()
-    finally:
-        db.session = suite_session
-
-
 def test_secure_cookies_behind_https():
-    with other_app(BASE_URL="https://academy.example.org/") as app:
+    with separate_app(BASE_URL="https://academy.example.org/") as app:
         assert app.config["SESSION_COOKIE_SECURE"] is True
         assert app.config["REMEMBER_COOKIE_SECURE"] is True
         assert app.config["BASE_URL"] == "https://academy.example.org"
@@ -140,7 +118,7 @@ def test_healthz_ok(client):
 
 def test_healthz_503_when_the_database_is_unreachable(tmp_path):
     url = f"sqlite:///{tmp_path / 'missing-dir' / 'nowhere.db'}"
-    with other_app(DATABASE_URL=url) as app:
+    with separate_app(DATABASE_URL=url) as app:
         response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.is_json and response.get_json()["status"] != "ok"
@@ -181,31 +159,6 @@ def test_request_body_limit(app, client):
     assert big.status_code == 413
     assert small.status_code == 200
     assert saved and saved <= 200 * 1024 * 1024
-
-
-@contextmanager
-def rate_limits(app: Flask) -> Iterator[None]:
-    """Rate limits on for one block (the session app runs with them off).
-
-    The limiter skipped its set-up when the app was created disabled, so it is set up here,
-    once, on the running app; its hooks do nothing again once it is disabled."""
-    saved = app.config["RATELIMIT_ENABLED"]
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.enabled = True
-    if not limiter.initialized:
-        got_first_request = app._got_first_request
-        app._got_first_request = False  # allow init_app to add its request hooks
-        try:
-            limiter.init_app(app)
-        finally:
-            app._got_first_request = got_first_request
-    limiter.reset()
-    try:
-        yield
-    finally:
-        limiter.reset()
-        limiter.enabled = saved
-        app.config["RATELIMIT_ENABLED"] = saved
 
 
 def test_login_is_rate_limited(app, client, trainee):

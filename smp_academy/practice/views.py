@@ -30,7 +30,10 @@ def _exercise_or_404(slug: str):
 @bp.get("/exercises/<slug>")
 @roles_required(Role.TRAINEE, *STAFF)
 def show_exercise(slug: str):
-    exercise = _exercise_or_404(slug)
+    return _exercise_page(_exercise_or_404(slug), SubmissionForm())
+
+
+def _exercise_page(exercise, form: SubmissionForm) -> str:
     versions = services.history(current_user, exercise)
     return render_template(
         "practice/exercise.html",
@@ -38,7 +41,7 @@ def show_exercise(slug: str):
         versions=versions,
         course=db.session.get(Course, exercise.course_id),
         refusal=services.can_submit(current_user, exercise, versions),
-        form=SubmissionForm(),
+        form=form,
     )
 
 
@@ -80,15 +83,7 @@ def create_submission(slug: str):
                 "success",
             )
             return redirect(url_for("grading.show_submission", submission_id=submission.id))
-    versions = services.history(current_user, exercise)
-    return render_template(
-        "practice/exercise.html",
-        exercise=exercise,
-        versions=versions,
-        course=db.session.get(Course, exercise.course_id),
-        refusal=services.can_submit(current_user, exercise, versions),
-        form=form,
-    ), 400
+    return _exercise_page(exercise, form), 400
 
 
 @bp.get("/photos/<int:photo_id>/<any(full, thumb, overlay):kind>")

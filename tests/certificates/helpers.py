@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import Flask
 from sqlalchemy import Engine, delete, func, select
 
 from smp_academy.auth.models import User
@@ -21,7 +20,7 @@ from smp_academy.core.clock import now_utc
 from smp_academy.core.storage import get_storage
 from smp_academy.courses import services as course_services
 from smp_academy.courses.models import Course, Lesson, LessonProgress
-from smp_academy.extensions import db, limiter
+from smp_academy.extensions import db
 from smp_academy.quizzes import services as quiz_services
 from smp_academy.quizzes.models import Attempt, Question, QuestionVersion, Quiz
 from smp_academy.quizzes.question_types import get_question_type
@@ -227,32 +226,6 @@ def altered(pdf: bytes, holder_name: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- rate limits
-
-
-@contextmanager
-def rate_limits(app: Flask) -> Iterator[None]:
-    """Turn the rate limits on for one test (the session app runs with them off).
-
-    The limiter skipped its set-up when the app was created with limits disabled, so it is
-    set up here once, on the running app; its hooks do nothing again once it is disabled.
-    """
-    saved = app.config["RATELIMIT_ENABLED"]
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.enabled = True
-    if not limiter.initialized:
-        got_first_request = app._got_first_request
-        app._got_first_request = False  # allow init_app to add its request hooks
-        try:
-            limiter.init_app(app)
-        finally:
-            app._got_first_request = got_first_request
-    limiter.reset()
-    try:
-        yield
-    finally:
-        limiter.reset()
-        limiter.enabled = saved
-        app.config["RATELIMIT_ENABLED"] = saved
 
 
 # --------------------------------------------------------------------------- committed data

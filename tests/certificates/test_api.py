@@ -15,6 +15,7 @@ from smp_academy.extensions import db
 from smp_academy.verification.services import revoke_token
 from tests import factories
 from tests.certificates import helpers
+from tests.support import rate_limits
 
 CERTIFICATE_KEYS = {
     "code",
@@ -282,7 +283,7 @@ def test_public_lookup_is_rate_limited_per_ip(app, client, cert):
     saved = app.config["RATELIMIT_PUBLIC_LOOKUP"]
     app.config["RATELIMIT_PUBLIC_LOOKUP"] = "3 per minute"
     try:
-        with helpers.rate_limits(app):
+        with rate_limits(app):
             for _ in range(3):
                 assert get(client, cert.code).status_code == 200
             response = get(client, generate_code())
@@ -304,7 +305,7 @@ def test_batch_is_rate_limited_per_token(app, client, clinic, cert):
     saved = app.config["RATELIMIT_BATCH"]
     app.config["RATELIMIT_BATCH"] = "2 per minute"
     try:
-        with helpers.rate_limits(app):
+        with rate_limits(app):
             for _ in range(2):
                 assert batch(client, {"codes": [cert.code]}, first).status_code == 200
             response = batch(client, {"codes": [cert.code]}, first)
