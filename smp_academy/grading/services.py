@@ -50,10 +50,13 @@ def _visible(user: User, stmt):
     return stmt.where(Submission.trainee_id.in_(instructed_trainee_ids(user.id)))
 
 
-def queue(user: User, filters: QueueFilter, limit: int = 200) -> list[Submission]:
+QUEUE_PAGE = 50
+
+
+def queue(user: User, filters: QueueFilter, limit: int = QUEUE_PAGE) -> list[Submission]:
     """Oldest first; waiting and in-review by default."""
     stmt = _visible(user, select(Submission))
-    states = [filters.state] if filters.state else ["submitted", "in_review"]
+    states = [filters.state] if filters.state else list(OPEN_STATES)
     stmt = stmt.where(Submission.state.in_(states))
     if filters.exercise_id:
         stmt = stmt.where(Submission.exercise_id == filters.exercise_id)
@@ -79,9 +82,15 @@ def queue(user: User, filters: QueueFilter, limit: int = 200) -> list[Submission
     return list(db.session.scalars(stmt))
 
 
+OPEN_STATES = ("submitted", "in_review")
+
+
 def state_counts(user: User) -> dict[str, int]:
-    stmt = _visible(user, select(Submission.state, func.count(Submission.id))).group_by(
-        Submission.state
+    """How many submissions wait and are in review (the open states the queue is about)."""
+    stmt = (
+        _visible(user, select(Submission.state, func.count(Submission.id)))
+        .where(Submission.state.in_(OPEN_STATES))
+        .group_by(Submission.state)
     )
     return {state: count for state, count in db.session.execute(stmt)}
 

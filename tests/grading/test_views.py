@@ -86,7 +86,7 @@ def test_the_queue_lists_waiting_submissions_with_their_waiting_time(
     page = client.get("/grading").get_data(as_text=True)
     rows = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d \d\d:\d\d)</td><td>([^<]+)</td>", page)
     assert rows == [("2026-02-27 09:00", "3.1 days"), ("2026-03-02 09:00", "3.0 h")]
-    assert "Waiting for review: 2" in page and "Passed: 0" in page
+    assert "Waiting: 2" in page and "In review: 0" in page
     assert setup.trainee.name in page and other.name in page
     assert f'href="/grading/submissions/{old.id}">Open' in page
     assert 'accesskey="n"' in page  # the keyboard-friendly "next submission"
