@@ -161,6 +161,18 @@ def requirements_met(
     return all(set(needs.get(kind, [])) <= done[kind] for kind in done)
 
 
+def requirement_names() -> dict[str, dict[str, tuple[str, str]]]:
+    """For display: each requirement's title and page path, by kind and slug (three queries)."""
+    courses = db.session.execute(select(Course.slug, Course.title))
+    quizzes = db.session.execute(select(Quiz.slug, Quiz.title))
+    exercises = db.session.execute(select(Exercise.slug, Exercise.title))
+    return {
+        "courses": {slug: (title, f"/courses/{slug}") for slug, title in courses},
+        "quizzes": {slug: (title, f"/quizzes/{slug}") for slug, title in quizzes},
+        "exercises": {slug: (title, f"/exercises/{slug}") for slug, title in exercises},
+    }
+
+
 def requirement_progress(
     certification: Certification, done: dict[str, set[str]]
 ) -> dict[str, list[tuple[str, bool]]]:

@@ -158,17 +158,17 @@ def certification_overview(user) -> list[dict]:
     overview = []
     for certification in certifications:
         steps = [
-            item
-            for items in services.requirement_progress(certification, done).values()
-            for item in items
+            (kind, slug, met)
+            for kind, items in services.requirement_progress(certification, done).items()
+            for slug, met in items
         ]
         overview.append(
             {
                 "certification": certification,
                 "certificate": held.get(certification.id),
-                "done": sum(met for _, met in steps),
+                "done": sum(met for _, _, met in steps),
                 "total": len(steps),
-                "next": next((slug for slug, met in steps if not met), None),
+                "next": next(((kind, slug) for kind, slug, met in steps if not met), None),
             }
         )
     return overview
@@ -176,4 +176,7 @@ def certification_overview(user) -> list[dict]:
 
 @bp.app_context_processor
 def certificate_template_helpers():
-    return {"certification_overview": certification_overview}
+    return {
+        "certification_overview": certification_overview,
+        "requirement_names": services.requirement_names,
+    }
