@@ -65,7 +65,7 @@ def test_upload_grade_with_rubric_and_pin_then_the_trainee_sees_it(browser, live
         # The instructor takes it from the queue and grades it with the rubric and a pin.
         _sign_in(theirs, setup.instructor)
         theirs.goto("/grading")
-        assert "Waiting for review: 1" in theirs.inner_text("main")
+        assert "Waiting: 1" in theirs.inner_text("main")
         theirs.click("button:has-text('Next submission')")
         theirs.wait_for_url(f"**/grading/submissions/{submission_id}")
         photo = theirs.locator(".pin-editor .pin-surface img").first
