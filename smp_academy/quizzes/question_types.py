@@ -37,14 +37,29 @@ import math
 import random
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
+
+from smp_academy.quizzes.answers import (
+    GetList,
+    InvalidAnswer,
+    answer_field,
+    as_id,
+    as_ids,
+    as_number,
+    form_value,
+    form_values,
+    format_number,
+    is_blank,
+    key_as_int,
+    parse_decimal,
+    parse_whole,
+)
 
 Spec = Mapping[str, Any]
 Answer = dict[str, Any]
 Layout = dict[str, Any]
-GetList = Callable[[str], list[str]]
 
 DIFFICULTIES = ("easy", "medium", "hard")
 # Decimal inputs such as 0.1 + 0.2 must not fall just outside a tolerance they meet on paper.
@@ -52,105 +67,8 @@ TOLERANCE_EPSILON = 1e-9
 LIST_SEPARATOR = "; "
 PAIR_ARROW = " → "
 
-_WHOLE = re.compile(r"\d{1,6}")
-# Digits with one optional decimal point or comma (4.5, 4,5, .5) and an optional exponent;
-# stricter than float(), which also takes "nan", "inf" and "1_000".
-_DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d{1,3})?")
 # Image paths reach the browser; a file named after the answer would give it away.
 _TELLTALE_NAME = re.compile(r"correct|wrong|answer|solution", re.IGNORECASE)
-
-
-class InvalidAnswer(ValueError):
-    """The submitted answer cannot be read; the message is safe to show to the trainee."""
-
-
-# --------------------------------------------------------------------------- answer parsing
-
-
-def _is_blank(value: Any) -> bool:
-    """Nothing given: an unanswered question, which is never an error."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, list | dict) and not value
-
-
-def _answer_field(raw: Any, field: str) -> Any:
-    """The answer's one field, or None when it is blank."""
-    if _is_blank(raw):
-        return None
-    if not isinstance(raw, Mapping):
-        raise InvalidAnswer("an answer must be a JSON object")
-    value = raw.get(field)
-    return None if _is_blank(value) else value
-
-
-def _as_id(value: Any, count: int, what: str) -> int:
-    """A whole number in ``0 .. count-1``; booleans are refused although Python calls them ints."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidAnswer(f"{what} must be a whole number")
-    if not 0 <= value < count:
-        raise InvalidAnswer(f"{what} {value} does not exist (expected 0 to {count - 1})")
-    return value
-
-
-def _as_ids(values: Any, count: int, what: str) -> list[int]:
-    """A list of distinct ids, in the order given."""
-    if not isinstance(values, list):
-        raise InvalidAnswer(f"the {what}s must be a list")
-    ids = [_as_id(value, count, what) for value in values]
-    if len(set(ids)) != len(ids):
-        raise InvalidAnswer(f"a {what} may be given only once")
-    return ids
-
-
-def _as_number(value: Any) -> float:
-    """A finite number; NaN and infinities would make every comparison meaningless."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidAnswer("the answer must be a number")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise InvalidAnswer("the answer is too large") from None
-    if not math.isfinite(number):
-        raise InvalidAnswer("the answer must be a finite number")
-    return number
-
-
-def _form_values(getlist: GetList, field: str) -> list[str]:
-    """The non-blank values posted under ``field``, stripped."""
-    return [value.strip() for value in getlist(field) if value.strip()]
-
-
-def _form_value(getlist: GetList, field: str) -> str | None:
-    """The one value posted under ``field``, or None when it was left blank."""
-    values = _form_values(getlist, field)
-    if len(values) > 1:
-        raise InvalidAnswer("only one value may be given")
-    return values[0] if values else None
-
-
-def _parse_whole(text: str, what: str) -> int:
-    if not _WHOLE.fullmatch(text):
-        raise InvalidAnswer(f"{what} must be a whole number")
-    return int(text)
-
-
-def _parse_decimal(text: str) -> float:
-    """A typed number; a lone decimal comma is accepted because trainees type what they know."""
-    if not _DECIMAL.fullmatch(text):
-        raise InvalidAnswer("the answer must be a number such as 4.5")
-    return _as_number(float(text.replace(",", ".")))
-
-
-def _key_as_int(key: Any) -> Any:
-    """JSON object keys are strings: read "2" as left 2, leave anything else to be refused."""
-    return int(key) if isinstance(key, str) and _WHOLE.fullmatch(key) else key
-
-
-def _format_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else str(value)
 
 
 # --------------------------------------------------------------------------- ids and layouts
@@ -263,7 +181,7 @@ class QuestionType(ABC):
 
     def answer_from_form(self, spec: Spec, getlist: GetList, name: str) -> Answer | None:
         """The answer from a form post (no JavaScript); the default reads one field ``name``."""
-        text = _form_value(getlist, name)
+        text = form_value(getlist, name)
         return None if text is None else self._answer_from_text(spec, text)
 
     def _answer_from_text(self, spec: Spec, text: str) -> Answer | None:
@@ -388,13 +306,13 @@ class _OneCorrectType(_ChoiceType):
         return f"{self.name}: exactly one option must be correct (found {count})"
 
     def coerce_answer(self, spec: Spec, raw: Any) -> Answer | None:
-        value = _answer_field(raw, "choice")
+        value = answer_field(raw, "choice")
         if value is None:
             return None
-        return {"choice": _as_id(value, len(spec["options"]), "option")}
+        return {"choice": as_id(value, len(spec["options"]), "option")}
 
     def _answer_from_text(self, spec: Spec, text: str) -> Answer | None:
-        return self.coerce_answer(spec, {"choice": _parse_whole(text, "the option")})
+        return self.coerce_answer(spec, {"choice": parse_whole(text, "the option")})
 
     def _chosen_ids(self, answer: Answer) -> list[int]:
         return [answer["choice"]]
@@ -443,13 +361,13 @@ class MultipleResponse(_ChoiceType):
         return None if count >= 1 else f"{self.name}: at least one option must be correct"
 
     def coerce_answer(self, spec: Spec, raw: Any) -> Answer | None:
-        values = _answer_field(raw, "choices")
+        values = answer_field(raw, "choices")
         if values is None:
             return None
-        return {"choices": sorted(_as_ids(values, len(spec["options"]), "option"))}
+        return {"choices": sorted(as_ids(values, len(spec["options"]), "option"))}
 
     def answer_from_form(self, spec: Spec, getlist: GetList, name: str) -> Answer | None:
-        values = [_parse_whole(text, "an option") for text in _form_values(getlist, name)]
+        values = [parse_whole(text, "an option") for text in form_values(getlist, name)]
         return self.coerce_answer(spec, {"choices": values})
 
     def _chosen_ids(self, answer: Answer) -> list[int]:
@@ -480,7 +398,7 @@ class TrueFalse(QuestionType):
         return [f"{self.name}: answer must be true or false"]
 
     def coerce_answer(self, spec: Spec, raw: Any) -> Answer | None:
-        value = _answer_field(raw, "value")
+        value = answer_field(raw, "value")
         if value is None:
             return None
         if not isinstance(value, bool):
@@ -531,11 +449,11 @@ class Numeric(QuestionType):
         return {**super().public_view(spec, layout), "unit": spec.get("unit")}
 
     def coerce_answer(self, spec: Spec, raw: Any) -> Answer | None:
-        value = _answer_field(raw, "value")
-        return None if value is None else {"value": _as_number(value)}
+        value = answer_field(raw, "value")
+        return None if value is None else {"value": as_number(value)}
 
     def _answer_from_text(self, spec: Spec, text: str) -> Answer | None:
-        return {"value": _parse_decimal(text)}
+        return {"value": parse_decimal(text)}
 
     def _score(self, spec: Spec, answer: Answer) -> float:
         """1 when ``|value − answer| <= tolerance`` (plus 1e-9 for binary rounding), else 0."""
@@ -546,7 +464,7 @@ class Numeric(QuestionType):
         return {"value": spec["answer"]}
 
     def _describe(self, spec: Spec, answer: Answer) -> str:
-        return f"{_format_number(answer['value'])} {spec.get('unit') or ''}".strip()
+        return f"{format_number(answer['value'])} {spec.get('unit') or ''}".strip()
 
     def option_keys(self, spec: Spec) -> list[str]:
         return ["correct", "incorrect"]
@@ -584,10 +502,10 @@ class Ordering(QuestionType):
         return {**super().public_view(spec, layout), "items": shown}
 
     def coerce_answer(self, spec: Spec, raw: Any) -> Answer | None:
-        values = _answer_field(raw, "order")
+        values = answer_field(raw, "order")
         if values is None:
             return None
-        order = _as_ids(values, len(spec["items"]), "item")
+        order = as_ids(values, len(spec["items"]), "item")
         if len(order) != len(spec["items"]):
             raise InvalidAnswer("the order must place every item exactly once")
         return {"order": order}
@@ -595,14 +513,14 @@ class Ordering(QuestionType):
     def answer_from_form(self, spec: Spec, getlist: GetList, name: str) -> Answer | None:
         """Fields ``{name}_pos{id}`` hold the 1-based position typed or picked for each item."""
         count = len(spec["items"])
-        texts = [_form_value(getlist, f"{name}_pos{item_id}") for item_id in range(count)]
+        texts = [form_value(getlist, f"{name}_pos{item_id}") for item_id in range(count)]
         if all(text is None for text in texts):
             return None
         if any(text is None for text in texts):
             raise InvalidAnswer("give every item a position")
         order: list[int | None] = [None] * count
         for item_id, text in enumerate(texts):
-            position = _parse_whole(text or "", "a position")
+            position = parse_whole(text or "", "a position")
             if not 1 <= position <= count:
                 raise InvalidAnswer(f"positions run from 1 to {count}")
             if order[position - 1] is not None:
@@ -675,24 +593,24 @@ class Matching(QuestionType):
         }
 
     def coerce_answer(self, spec: Spec, raw: Any) -> Answer | None:
-        given = _answer_field(raw, "pairs")
+        given = answer_field(raw, "pairs")
         if given is None:
             return None
         if not isinstance(given, Mapping):
             raise InvalidAnswer("pairs must be an object of left id to right id")
         count, pairs = len(spec["pairs"]), {}
         for key, value in given.items():
-            left = _as_id(_key_as_int(key), count, "left")
+            left = as_id(key_as_int(key), count, "left")
             if str(left) in pairs:
                 raise InvalidAnswer(f"left {left} is answered twice")
-            if not _is_blank(value):
-                pairs[str(left)] = _as_id(value, count, "right")
+            if not is_blank(value):
+                pairs[str(left)] = as_id(value, count, "right")
         return {"pairs": dict(sorted(pairs.items(), key=lambda p: int(p[0])))} if pairs else None
 
     def answer_from_form(self, spec: Spec, getlist: GetList, name: str) -> Answer | None:
         """Fields ``{name}_m{left id}`` hold the chosen right id; blank lefts stay unanswered."""
-        texts = {i: _form_value(getlist, f"{name}_m{i}") for i in range(len(spec["pairs"]))}
-        pairs = {str(i): _parse_whole(text, "a right") for i, text in texts.items() if text}
+        texts = {i: form_value(getlist, f"{name}_m{i}") for i in range(len(spec["pairs"]))}
+        pairs = {str(i): parse_whole(text, "a right") for i, text in texts.items() if text}
         return self.coerce_answer(spec, {"pairs": pairs})
 
     def _score(self, spec: Spec, answer: Answer) -> float:
