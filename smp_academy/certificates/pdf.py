@@ -23,6 +23,7 @@ from smp_academy.core.pdf import render_pdf
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "certificates/certificate_pdf.html"
+STYLESHEET = "css/certificate.css"
 KEYWORD_PREFIX = "SMP Academy certificate"
 
 
@@ -80,4 +81,4 @@ def render_certificate_html(doc: CertificateDocument) -> str:
 
 def render_certificate_pdf(doc: CertificateDocument) -> bytes:
     """The certificate as PDF bytes: one A4 landscape page, fonts embedded, code in metadata."""
-    return render_pdf(render_certificate_html(doc))
+    return render_pdf(render_certificate_html(doc), stylesheet=STYLESHEET)

@@ -8,9 +8,11 @@ refused and left out of the document.
 from __future__ import annotations
 
 import mimetypes
+from functools import cache
 from pathlib import Path
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -33,6 +35,25 @@ class StaticOnlyFetcher(URLFetcher):
 _FETCHER = StaticOnlyFetcher()
 
 
-def render_pdf(html: str) -> bytes:
-    """Render one HTML document to PDF bytes; fonts are embedded (subset)."""
-    return HTML(string=html, url_fetcher=_FETCHER, base_url="static:/").write_pdf()
+@cache
+def _stylesheet(name: str) -> tuple[CSS, FontConfiguration]:
+    """A static stylesheet parsed once per process, with its fonts loaded once."""
+    fonts = FontConfiguration()
+    css = CSS(
+        string=(STATIC_DIR / name).read_text(encoding="utf-8"),
+        font_config=fonts,
+        url_fetcher=_FETCHER,
+        base_url="static:/",
+    )
+    return css, fonts
+
+
+def render_pdf(html: str, stylesheet: str | None = None) -> bytes:
+    """Render one HTML document to PDF bytes; fonts are embedded (subset). ``stylesheet`` is
+    a file under static/ applied to it, parsed once per process (documents rendered again and
+    again, like certificates, skip re-reading CSS and fonts)."""
+    document = HTML(string=html, url_fetcher=_FETCHER, base_url="static:/")
+    if stylesheet is None:
+        return document.write_pdf()
+    css, fonts = _stylesheet(stylesheet)
+    return document.write_pdf(stylesheets=[css], font_config=fonts)
