@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from smp_academy.auth import services as accounts
 from smp_academy.auth.models import User
 from smp_academy.certificates import services as certificates
 from smp_academy.certificates.models import Certificate, Certification
+from smp_academy.content_sync import sync_content
 from smp_academy.core.cli_support import BadInput, unit_of_work
 from smp_academy.core.roles import Role
 from smp_academy.courses import cohorts as cohort_services
+from smp_academy.courses.content import ContentInvalid, load_content
 from smp_academy.courses.models import Cohort
 from smp_academy.extensions import db
 
@@ -66,13 +70,31 @@ def ensure_cohort(users: dict[str, User]) -> Cohort:
     return cohort
 
 
+def _demo_certification() -> Certification | None:
+    return db.session.scalar(select(Certification).where(Certification.slug == DEMO_CERTIFICATION))
+
+
+def ensure_content() -> None:
+    """Load the curriculum when `demo` runs before `content sync` (same transaction)."""
+    try:
+        bundle = load_content(Path(current_app.config["CONTENT_PATH"]))
+    except ContentInvalid as error:
+        raise BadInput(
+            f"content/ is invalid ({len(error.problems)} problem(s)); "
+            "run `flask --app smp_academy content sync` to see them"
+        ) from None
+    sync_content(bundle)
+    click.echo("Curriculum loaded from content/ (it was not synced yet).")
+
+
 def ensure_certificate(holder: User, admin: User) -> Certificate:
     """A valid certificate for the demo holder, issued by the demo admin."""
-    certification = db.session.scalar(
-        select(Certification).where(Certification.slug == DEMO_CERTIFICATION)
-    )
+    certification = _demo_certification()
     if certification is None:
-        raise BadInput("run `flask --app smp_academy content sync` before `demo`")
+        ensure_content()
+        certification = _demo_certification()
+    if certification is None:
+        raise BadInput(f"content/ defines no certification '{DEMO_CERTIFICATION}'")
     live = certificates.live_certificate(holder.id, certification.id)
     if live is not None and certificates.status_of(live) == "valid":
         return live

@@ -108,10 +108,12 @@ def test_usage_errors_exit_2(app, args):
     assert _count_users() == 0
 
 
-def test_demo_needs_the_content_first(app):
+def test_demo_loads_the_curriculum_when_it_was_not_synced(app):
     result = app.test_cli_runner().invoke(args=["demo"])
-    assert "content sync" in _one_line_error(result)
-    assert _count_users() == 0
+    assert result.exit_code == 0, result.output
+    assert "Curriculum loaded from content/" in result.stdout
+    assert re.search(r"Demo certificate of Hana Holder: SMP-", result.stdout)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
 
 
 def test_demo_is_idempotent(app):

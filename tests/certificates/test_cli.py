@@ -120,12 +120,6 @@ def test_verify_pdf_of_an_unsigned_pdf(cli, tmp_path):
 # --------------------------------------------------------------------------- demo
 
 
-def test_demo_needs_the_content_first(cli):
-    result = cli("demo")
-    assert_bad_input(result)
-    assert "content sync" in result.stderr
-
-
 def test_demo_is_idempotent_and_prints_a_valid_certificate(cli):
     synced = cli("content", "sync", "--path", str(CONTENT))
     assert synced.exit_code == 0, synced.stderr
