@@ -6,8 +6,6 @@ disappears from content/ is retired, never deleted, so learners' records stay va
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from smp_academy.courses.content import (
     ContentInvalid,
     CourseSpec,
     QuizSpec,
+    digest,
     load_content,
 )
 from smp_academy.courses.models import Course, Figure, Lesson
@@ -34,12 +33,10 @@ from smp_academy.quizzes.models import Question, QuestionVersion, Quiz
 SyncReport = Counter  # ("course", "created") -> n
 
 
-def digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def _upsert(report: SyncReport, kind: str, row: Any, values: dict[str, Any]) -> str:
-    """Apply ``values`` (with ``content_hash``) to ``row``; count created/updated/unchanged."""
+    """Apply ``values`` to ``row`` when their fingerprint (``content_hash``, computed from the
+    values unless given) differs; count created/updated/unchanged."""
+    values = values | {"content_hash": values.get("content_hash") or digest(values)}
     created = row.id is None
     changed = created or getattr(row, "content_hash", None) != values["content_hash"]
     if changed:
@@ -74,7 +71,6 @@ def _sync_course(report: SyncReport, spec: CourseSpec) -> Course:
         "prerequisite_slugs": spec.prerequisites,
         "is_published": True,
     }
-    values["content_hash"] = digest(values)
     _upsert(report, "course", course, values)
     db.session.flush()
     _sync_figures(report, course, spec)
@@ -146,7 +142,6 @@ def _sync_quiz(report: SyncReport, course: Course, spec: QuizSpec) -> None:
         "settings": spec.settings,
         "is_retired": False,
     }
-    values["content_hash"] = digest(values)
     _upsert(report, "quiz", quiz, values)
     db.session.flush()
     existing = {q.key: q for q in db.session.scalars(select(Question).filter_by(quiz_id=quiz.id))}
@@ -207,7 +202,6 @@ def _sync_exercises(report: SyncReport, course: Course, spec: CourseSpec) -> Non
             "spec": exercise.spec,
             "is_retired": False,
         }
-        values["content_hash"] = digest(values)
         _upsert(report, "exercise", row, values)
     _retire(report, "exercise", existing.values())
 
@@ -225,7 +219,6 @@ def _sync_certifications(report: SyncReport, bundle: ContentBundle) -> None:
             "renewal": spec.renewal,
             "is_retired": False,
         }
-        values["content_hash"] = digest(values)
         _upsert(report, "certification", row, values)
     _retire(report, "certification", existing.values())
 

@@ -60,9 +60,7 @@ class LessonSpec:
 
     @property
     def content_hash(self) -> str:
-        return _digest(
-            [self.title, self.position, self.reading_minutes, self.objectives, self.html]
-        )
+        return digest([self.title, self.position, self.reading_minutes, self.objectives, self.html])
 
 
 @dataclass
@@ -126,7 +124,8 @@ class ContentBundle:
     certifications: list[CertificationSpec]
 
 
-def _digest(value: Any) -> str:
+def digest(value: Any) -> str:
+    """A stable fingerprint of plain data: what sync compares to tell a change."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
