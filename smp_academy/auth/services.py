@@ -12,10 +12,15 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
 from smp_academy.auth.models import User, UserSession
-from smp_academy.auth.passwords import hash_password, password_problem, verify_password
+from smp_academy.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
-from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
+from smp_academy.core.errors import Conflict, ValidationFailed
 from smp_academy.core.mail import queue_mail
 from smp_academy.core.roles import Role
 from smp_academy.extensions import db
@@ -64,6 +69,8 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
+    if needs_rehash(user.password_hash, current_app.config["PASSWORD_HASH"]):
+        user.password_hash = _hash(password)  # the hashing parameters were raised since
     return user
 
 
@@ -221,13 +228,6 @@ def search_users(query: str = "", role: str = "", page: int = 1, per_page: int =
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == role)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-
-
-def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    return user
 
 
 def _check_password(password: str, *, email: str, name: str, field: str = "password") -> None:

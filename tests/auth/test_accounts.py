@@ -267,3 +267,16 @@ def test_remember_me_sets_a_persistent_cookie(client, trainee, auth):
     response = auth.login(trainee, remember=True)
     cookies = response.headers.getlist("Set-Cookie")
     assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+
+
+def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(app):
+    user = factories.user(email="old@example.com")
+    old_hash = user.password_hash
+    stronger = {"time_cost": 2, "memory_cost": 16, "parallelism": 1}
+    original, app.config["PASSWORD_HASH"] = app.config["PASSWORD_HASH"], stronger
+    try:
+        assert services.authenticate("old@example.com", factories.PASSWORD) is user
+    finally:
+        app.config["PASSWORD_HASH"] = original
+    assert user.password_hash != old_hash and "m=16,t=2" in user.password_hash
+    assert services.authenticate("old@example.com", factories.PASSWORD) is user
