@@ -56,6 +56,7 @@ def grading_queue():
         submissions=services.queue(current_user, filters),
         filters=filters,
         counts=services.state_counts(current_user),
+        oldest=services.oldest_waiting_at(current_user),
         page_size=services.QUEUE_PAGE,
         cohorts=cohorts,
         now=now_utc(),

@@ -90,6 +90,7 @@ def test_the_queue_lists_waiting_submissions_with_their_waiting_time(
     assert setup.trainee.name in page and other.name in page
     assert f'href="/grading/submissions/{old.id}">Open' in page
     assert 'accesskey="n"' in page  # the keyboard-friendly "next submission"
+    assert "the oldest has waited 3.1 days" in page
 
 
 def test_the_queue_hides_other_cohorts_and_filters(client, login, setup, exercise):
