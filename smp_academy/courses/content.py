@@ -513,6 +513,7 @@ def _check_rubric(reader: _Reader, path: Path, rubric: list) -> None:
     if not rubric:
         reader.problem(path, 1, "an exercise needs a rubric with at least one criterion")
     keys: set[str] = set()
+    measures: set[str] = set()
     for criterion in rubric:
         line = line_of(criterion)
         if (
@@ -525,6 +526,19 @@ def _check_rubric(reader: _Reader, path: Path, rubric: list) -> None:
         if criterion["key"] in keys:
             reader.problem(path, line, f"duplicate criterion key '{criterion['key']}'")
         keys.add(criterion["key"])
+        measure = criterion.get("measure")
+        if measure is not None and measure not in RUBRIC_MEASURES:
+            reader.problem(
+                path,
+                line,
+                f"criterion '{criterion['key']}': measure must be one of {RUBRIC_MEASURES}",
+            )
+        elif measure in measures:
+            reader.problem(
+                path, line, f"criterion '{criterion['key']}': measure '{measure}' is used twice"
+            )
+        elif measure is not None:
+            measures.add(measure)
         levels = criterion.get("levels") or []
         points = [level.get("points") for level in levels if isinstance(level, dict)]
         if (
@@ -566,10 +580,21 @@ def _check_pass_rule(reader: _Reader, path: Path, rule: LineDict, rubric: list) 
         reader.problem(path, rule.line or 1, "pass_rule.min_each must be a whole number >= 0")
 
 
+RUBRIC_MEASURES = (
+    "density",
+    "gradient",
+    "dot_size",
+    "size_consistency",
+    "spacing",
+    "coverage",
+    "blowouts",
+)
 TARGET_NUMBERS = (
     "density_per_cm2",
     "mean_diameter_mm",
+    "max_mean_diameter_mm",
     "max_diameter_cv",
+    "max_density_cv",
     "max_spacing_cv",
     "max_blowouts",
     "tolerance",
