@@ -16,7 +16,7 @@ from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
-from smp_academy.core.rows import get_or_create
+from smp_academy.core.rows import get_or_create, lock
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
 from smp_academy.quizzes.models import (
@@ -243,9 +243,10 @@ def save_answer(user: User, attempt: Attempt, slot: int, raw: Any) -> AttemptAns
     return _store_answer(attempt, slot, answer)
 
 
-def save_form_answers(user: User, attempt: Attempt, getlist) -> None:
-    """Save every answer of a no-JavaScript form post (fields q0, q1, …). An unreadable field
-    is reported after every readable one is saved, so one typo loses no other answer."""
+def save_form_answers(user: User, attempt: Attempt, getlist, *, submit: bool = False) -> list[str]:
+    """Save every answer of a no-JavaScript form post (fields q0, q1, …), then submit when
+    asked. An unreadable field is reported (and the attempt not submitted) after every
+    readable answer is saved, so one typo loses no other answer; returns those problems."""
     _ensure_open(user, attempt)
     errors = []
     for slot, version in enumerate(slot_versions(attempt)):
@@ -257,17 +258,25 @@ def save_form_answers(user: User, attempt: Attempt, getlist) -> None:
             errors.append(f"Question {slot + 1}: {error}.")
             continue
         _store_answer(attempt, slot, answer)
-    if errors:
-        raise ValidationFailed(" ".join(errors))
+    if submit and not errors:
+        submit_attempt(attempt)
+    return errors
 
 
 def _ensure_open(user: User, attempt: Attempt) -> None:
+    """Lock the attempt's row, then check it still takes answers. The lock orders a save and
+    a submit of the same attempt: a save that gets in first is in the grade; one that comes
+    after the submit is refused, never acknowledged and then ignored."""
     if attempt.user_id != user.id:
         raise NotFound("No such attempt.")
+    lock(attempt)
     if close_if_overdue(attempt):
-        raise Conflict("Time is up: your attempt was submitted with the answers saved in time.")
+        raise Conflict(
+            "Time is up: your attempt was submitted with the answers saved in time.",
+            keep_changes=True,
+        )
     if not attempt.is_open:
-        raise Conflict("This attempt is already submitted.")
+        raise Conflict("This attempt is already submitted; the answer was not saved.")
 
 
 def _store_answer(attempt: Attempt, slot: int, answer: Any) -> AttemptAnswer:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import click
 from flask.cli import AppGroup
 
-from smp_academy.certificates.services import known_pdf_keys
+from smp_academy.certificates.documents import known_pdf_keys
 from smp_academy.core.clock import now_utc
 from smp_academy.core.storage import get_storage, orphan_keys
 from smp_academy.practice.services import PHOTO_PREFIX, known_photo_keys

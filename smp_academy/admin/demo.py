@@ -9,11 +9,12 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from smp_academy.admin.content_sync import sync_content
 from smp_academy.auth import services as accounts
 from smp_academy.auth.models import User
 from smp_academy.certificates import services as certificates
 from smp_academy.certificates.models import Certificate, Certification
-from smp_academy.content_sync import sync_content
+from smp_academy.certificates.status import CertificateStatus, status_of
 from smp_academy.core.cli_support import BadInput, unit_of_work
 from smp_academy.core.roles import Role
 from smp_academy.courses import cohorts as cohort_services
@@ -96,7 +97,7 @@ def ensure_certificate(holder: User, admin: User) -> Certificate:
     if certification is None:
         raise BadInput(f"content/ defines no certification '{DEMO_CERTIFICATION}'")
     live = certificates.live_certificate(holder.id, certification.id)
-    if live is not None and certificates.status_of(live) == "valid":
+    if live is not None and status_of(live) == CertificateStatus.VALID:
         return live
     return certificates.issue_manually(admin, holder, certification, "Demo data")
 
