@@ -47,13 +47,16 @@ def decode_list(encoded_list: str) -> bytes:
         raise StatusListError("the status list is not base64url multibase")
     body = encoded_list[1:]
     try:
-        compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        padded = body + "=" * (-len(body) % 4)
+        compressed = base64.b64decode(padded, altchars=b"-_", validate=True)
         inflater = zlib.decompressobj(wbits=31)  # gzip container
         bits = inflater.decompress(compressed, _MAX_BYTES + 1)
     except (ValueError, zlib.error):
         raise StatusListError("the status list is not gzip-compressed base64url") from None
-    if len(bits) > _MAX_BYTES or not inflater.eof:
+    if len(bits) > _MAX_BYTES:
         raise StatusListError("the status list is implausibly large")
+    if not inflater.eof:
+        raise StatusListError("the status list is truncated")
     if len(bits) * 8 < MIN_ENTRIES:
         raise StatusListError(f"the status list has fewer than {MIN_ENTRIES} entries")
     return bits
