@@ -12,6 +12,7 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+from pypdf.generic import NameObject, TextStringObject
 
 ATTACHMENT_NAME = "credential.json"
 # A credential is a few kilobytes; refuse to parse anything absurd from an uploaded PDF.
@@ -26,8 +27,8 @@ def attach_credential(pdf_bytes: bytes, credential: dict[str, Any]) -> bytes:
     """``pdf_bytes`` with ``credential`` embedded as ``credential.json``."""
     writer = PdfWriter(clone_from=_reader(pdf_bytes))
     embedded = writer.add_attachment(ATTACHMENT_NAME, credential_bytes(credential))
-    embedded.subtype = "/application#2Fjson"
-    embedded.description = "Open Badges 3.0 verifiable credential of this certificate"
+    embedded.subtype = NameObject("/application/json")  # written as /application#2Fjson
+    embedded.description = TextStringObject("Open Badges 3.0 credential of this certificate")
     output = BytesIO()
     writer.write(output)
     return output.getvalue()

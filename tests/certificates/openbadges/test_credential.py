@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -105,8 +106,6 @@ def test_achievement_id_is_stable_per_certification(issuer):
 
 
 def test_no_expiry_means_no_valid_until(credential_data):
-    from dataclasses import replace
-
     built = cred.build_achievement_credential(replace(credential_data, expires_on=None))
     assert "validUntil" not in built
     assert built["validFrom"] == "2026-03-04T00:00:00Z"
