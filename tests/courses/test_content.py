@@ -20,6 +20,7 @@ from smp_academy.quizzes.question_types import QUESTION_TYPES, validate_question
 from tests.courses.helpers import REAL_CONTENT
 
 COURSES = {
+    "professional-practice",
     "smp-foundations",
     "pigment-science",
     "hairline-design",
