@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
 from smp_academy.certificates.openbadges.attachment import (
     CredentialFileError,
     attach_credential,
@@ -18,11 +19,7 @@ from smp_academy.certificates.openbadges.attachment import (
 )
 from smp_academy.certificates.openbadges.cli import verify_credential_file
 from smp_academy.certificates.openbadges.sharing import linkedin_add_to_profile_url
-from smp_academy.certificates.signing import (
-    PdfSigner,
-    ensure_dev_signing_identity,
-    verify_signed_pdf,
-)
+from smp_academy.certificates.signing import PdfSigner, verify_signed_pdf
 
 
 @pytest.fixture(scope="module")
