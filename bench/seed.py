@@ -432,7 +432,7 @@ def seed_attempts(db, ids: dict[str, Any], target: int, rng: random.Random) -> N
                         "submit_reason": "trainee",
                         "slots": drawn.slots,
                         "score": score,
-                        "passed": score * 100 >= quiz.setting("pass_mark", 80) - 1e-9,
+                        "passed": score * 100 >= quiz.config.pass_mark - 1e-9,
                     }
                 )
                 attempt_id += 1
@@ -717,8 +717,8 @@ def main() -> None:
         files.mkdir(parents=True)
         with step("schema (flask db upgrade) and curriculum (admin.content_sync)"):
             upgrade()
+            from smp_academy.admin.content import load_content
             from smp_academy.admin.content_sync import sync_content
-            from smp_academy.courses.content import load_content
 
             sync_content(load_content(Path(app.config["CONTENT_PATH"])))
             checkpoint(db)

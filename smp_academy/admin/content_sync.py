@@ -15,19 +15,15 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from smp_academy.admin.content import ContentBundle, load_content
 from smp_academy.certificates.models import Certification
 from smp_academy.core.cli_support import BadInput, unit_of_work
-from smp_academy.courses.content import (
-    ContentBundle,
-    ContentInvalid,
-    CourseSpec,
-    QuizSpec,
-    digest,
-    load_content,
-)
+from smp_academy.core.content_files import ContentInvalid, digest
+from smp_academy.courses.content import CourseSpec
 from smp_academy.courses.models import Course, Figure, Lesson
 from smp_academy.extensions import db
 from smp_academy.practice.models import Exercise
+from smp_academy.quizzes.content import QuizSpec
 from smp_academy.quizzes.models import Question, QuestionVersion, Quiz
 
 SyncReport = Counter  # ("course", "created") -> n
@@ -139,7 +135,7 @@ def _sync_quiz(report: SyncReport, course: Course, spec: QuizSpec) -> None:
         "slug": spec.slug,
         "title": spec.title,
         "course_id": course.id,
-        "settings": spec.settings,
+        "settings": spec.settings.to_dict(),
         "is_retired": False,
     }
     _upsert(report, "quiz", quiz, values)

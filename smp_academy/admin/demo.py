@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from smp_academy.admin.content import load_content
 from smp_academy.admin.content_sync import sync_content
 from smp_academy.auth import services as accounts
 from smp_academy.auth.models import User
@@ -16,9 +17,9 @@ from smp_academy.certificates import services as certificates
 from smp_academy.certificates.models import Certificate, Certification
 from smp_academy.certificates.status import CertificateStatus, status_of
 from smp_academy.core.cli_support import BadInput, unit_of_work
+from smp_academy.core.content_files import ContentInvalid
 from smp_academy.core.roles import Role
 from smp_academy.courses import cohorts as cohort_services
-from smp_academy.courses.content import ContentInvalid, load_content
 from smp_academy.courses.models import Cohort
 from smp_academy.extensions import db
 

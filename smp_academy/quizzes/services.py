@@ -28,6 +28,7 @@ from smp_academy.quizzes.models import (
     Quiz,
 )
 from smp_academy.quizzes.question_types import InvalidAnswer, get_question_type
+from smp_academy.quizzes.settings import GradingMethod
 
 # A save that arrives this soon after the deadline still counts (network latency).
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -86,11 +87,11 @@ def _accommodation(user: User, quiz: Quiz) -> tuple[int, int]:
 def attempt_policy(user: User, quiz: Quiz, attempts: list[Attempt] | None = None) -> AttemptPolicy:
     attempts = user_attempts(user, quiz) if attempts is None else attempts
     extra_attempts, extra_minutes = _accommodation(user, quiz)
-    maximum = quiz.setting("max_attempts")
+    maximum = quiz.config.max_attempts
     open_attempt = next((a for a in attempts if a.is_open), None)
     submitted = [a for a in attempts if not a.is_open]
     available_at = None
-    cooldown = quiz.setting("cooldown_minutes") or 0
+    cooldown = quiz.config.cooldown_minutes
     if submitted and cooldown:
         ends = max(a.submitted_at for a in submitted) + timedelta(minutes=cooldown)
         available_at = ends if ends > now_utc() else None
@@ -139,7 +140,7 @@ def _new_attempt(user: User, quiz: Quiz, number: int, extra_minutes: int) -> Att
         {"version_id": v.id, "layout": get_question_type(v.spec).make_layout(v.spec, rng)}
         for v in versions
     ]
-    limit = quiz.setting("time_limit_minutes")
+    limit = quiz.config.time_limit_minutes
     started = now_utc()
     deadline = started + timedelta(minutes=limit + extra_minutes) if limit else None
     return Attempt(
@@ -171,11 +172,11 @@ def current_versions(quiz: Quiz) -> list[QuestionVersion]:
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
     """N questions: first each draw rule's count from its tag, then the rest from the bank."""
     pool = current_versions(quiz)
-    count = min(quiz.setting("questions_per_attempt") or len(pool), len(pool))
+    count = min(quiz.config.questions_per_attempt or len(pool), len(pool))
     chosen: list[QuestionVersion] = []
-    for rule in quiz.setting("draw") or []:
-        candidates = [v for v in pool if rule["tag"] in v.tags and v not in chosen]
-        chosen += rng.sample(candidates, min(rule["count"], len(candidates), count - len(chosen)))
+    for rule in quiz.config.draw:
+        candidates = [v for v in pool if rule.tag in v.tags and v not in chosen]
+        chosen += rng.sample(candidates, min(rule.count, len(candidates), count - len(chosen)))
     rest = [v for v in pool if v not in chosen]
     chosen += rng.sample(rest, count - len(chosen))
     rng.shuffle(chosen)
@@ -324,7 +325,7 @@ def _grade(attempt: Attempt) -> None:
         )
         total += row.score
     attempt.score = total / len(attempt.slots) if attempt.slots else 0.0
-    attempt.passed = attempt.score * 100 >= attempt.quiz.setting("pass_mark", 80) - 1e-9
+    attempt.passed = attempt.score * 100 >= attempt.quiz.config.pass_mark - 1e-9
 
 
 def submit_overdue_attempts() -> int:
@@ -337,14 +338,17 @@ def submit_overdue_attempts() -> int:
     return sum(submit_attempt(attempt, reason="deadline") for attempt in overdue)
 
 
-def graded_score(attempts: list[Attempt], method: str) -> float | None:
-    """The quiz grade across attempts: highest (default), latest, average or first."""
+def graded_score(attempts: list[Attempt], method: GradingMethod) -> float | None:
+    """The quiz grade across attempts: highest, latest, average or first."""
     scores = [a.score for a in attempts if not a.is_open and a.score is not None]
     if not scores:
         return None
-    return {"latest": scores[-1], "first": scores[0], "average": sum(scores) / len(scores)}.get(
-        method, max(scores)
-    )
+    return {
+        GradingMethod.HIGHEST: max,
+        GradingMethod.LATEST: lambda s: s[-1],
+        GradingMethod.FIRST: lambda s: s[0],
+        GradingMethod.AVERAGE: lambda s: sum(s) / len(s),
+    }[GradingMethod(method)](scores)
 
 
 def has_passed(user_id: int, quiz_id: int) -> bool:

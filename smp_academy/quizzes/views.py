@@ -53,7 +53,7 @@ def show_quiz(slug: str):
     for attempt in attempts:
         services.close_if_overdue(attempt)
     policy = services.attempt_policy(current_user, quiz, attempts)
-    grade = services.graded_score(attempts, quiz.setting("grading_method", "highest"))
+    grade = services.graded_score(attempts, quiz.config.grading_method)
     return render_template(
         "quizzes/quiz.html",
         quiz=quiz,
@@ -148,7 +148,7 @@ def review_attempt(attempt_id: int):
         if attempt.user_id == current_user.id:
             return redirect(url_for(".take_attempt", attempt_id=attempt.id))
         abort(404)
-    review = attempt.quiz.setting("review", {})
+    review = attempt.quiz.config.review
     staff = current_user.role in STAFF
     return render_template(
         "quizzes/review.html",
@@ -156,8 +156,8 @@ def review_attempt(attempt_id: int):
         quiz=attempt.quiz,
         items=services.review_items(attempt),
         course_slug=_course_slug(attempt.quiz),
-        show_correct=staff or review.get("show_correct_answers", True),
-        show_explanations=staff or review.get("show_explanations", True),
+        show_correct=staff or review.show_correct_answers,
+        show_explanations=staff or review.show_explanations,
     )
 
 

@@ -8,7 +8,9 @@ import re
 import pytest
 import yaml
 
-from smp_academy.courses.content import ContentBundle, ContentInvalid, CourseSpec, load_content
+from smp_academy.admin.content import ContentBundle, load_content
+from smp_academy.core.content_files import ContentInvalid
+from smp_academy.courses.content import CourseSpec
 from tests.courses.helpers import REAL_CONTENT
 
 BANKS = ("dot-technique", "hairline-design", "professional-practice")
