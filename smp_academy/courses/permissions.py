@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased
 
 from smp_academy.core.roles import Role, has_role
-from smp_academy.courses.models import CohortMember
+from smp_academy.courses.models import CohortMember, CohortRole
 from smp_academy.extensions import db
 
 
@@ -22,9 +22,9 @@ def instructs(instructor_id: int, trainee_id: int) -> bool:
                 exists().where(
                     and_(
                         teacher.user_id == instructor_id,
-                        teacher.role == "instructor",
+                        teacher.role == CohortRole.INSTRUCTOR,
                         learner.user_id == trainee_id,
-                        learner.role == "trainee",
+                        learner.role == CohortRole.TRAINEE,
                         teacher.cohort_id == learner.cohort_id,
                     )
                 )
@@ -48,7 +48,7 @@ def teaches_cohort(user_id: int, cohort_id: int) -> bool:
                 exists().where(
                     CohortMember.cohort_id == cohort_id,
                     CohortMember.user_id == user_id,
-                    CohortMember.role == "instructor",
+                    CohortMember.role == CohortRole.INSTRUCTOR,
                 )
             )
         )
@@ -70,7 +70,7 @@ def instructed_trainee_ids(instructor_id: int) -> select:
         .join(teacher, teacher.cohort_id == learner.cohort_id)
         .where(
             teacher.user_id == instructor_id,
-            teacher.role == "instructor",
-            learner.role == "trainee",
+            teacher.role == CohortRole.INSTRUCTOR,
+            learner.role == CohortRole.TRAINEE,
         )
     )

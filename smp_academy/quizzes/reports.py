@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 
 from smp_academy.auth.models import User
-from smp_academy.courses.models import Cohort, CohortMember
+from smp_academy.courses.models import Cohort, CohortMember, CohortRole
 from smp_academy.extensions import db
-from smp_academy.quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
+from smp_academy.quizzes.models import Attempt, AttemptAnswer, AttemptStatus, QuestionVersion, Quiz
 from smp_academy.quizzes.question_types import get_question_type
 from smp_academy.quizzes.services import graded_score
 from smp_academy.quizzes.statistics import (
@@ -33,12 +33,14 @@ class QuizReport:
 
 
 def _submitted_attempts(quiz: Quiz, cohort: Cohort | None) -> list[Attempt]:
-    stmt = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.status == "submitted")
+    stmt = select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.status == AttemptStatus.SUBMITTED
+    )
     if cohort is not None:
         stmt = stmt.where(
             Attempt.user_id.in_(
                 select(CohortMember.user_id).where(
-                    CohortMember.cohort_id == cohort.id, CohortMember.role == "trainee"
+                    CohortMember.cohort_id == cohort.id, CohortMember.role == CohortRole.TRAINEE
                 )
             )
         )

@@ -23,6 +23,7 @@ from smp_academy.quizzes.models import (
     Accommodation,
     Attempt,
     AttemptAnswer,
+    AttemptStatus,
     Question,
     QuestionVersion,
     Quiz,
@@ -150,7 +151,7 @@ def _new_attempt(user: User, quiz: Quiz, number: int, extra_minutes: int) -> Att
         started_at=started,
         deadline_at=deadline,
         slots=slots,
-        status="open",
+        status=AttemptStatus.OPEN,
     )
 
 
@@ -297,8 +298,8 @@ def submit_attempt(attempt: Attempt, reason: str = "trainee") -> bool:
         submitted_at = min(submitted_at, attempt.deadline_at + DEADLINE_GRACE)
     result = db.session.execute(
         update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "open")
-        .values(status="submitted", submitted_at=submitted_at, submit_reason=reason)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(status=AttemptStatus.SUBMITTED, submitted_at=submitted_at, submit_reason=reason)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(attempt)
@@ -332,7 +333,7 @@ def submit_overdue_attempts() -> int:
     """Periodic job: submit every open attempt whose deadline has passed."""
     overdue = db.session.scalars(
         select(Attempt).where(
-            Attempt.status == "open", Attempt.deadline_at < now_utc() - DEADLINE_GRACE
+            Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < now_utc() - DEADLINE_GRACE
         )
     ).all()
     return sum(submit_attempt(attempt, reason="deadline") for attempt in overdue)
