@@ -19,12 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from smp_academy.certificates.codes import generate_code
+from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
 from smp_academy.certificates.pdf import CertificateDocument, render_certificate_pdf
-from smp_academy.certificates.signing import (
-    PdfSigner,
-    ensure_dev_signing_identity,
-    verify_signed_pdf,
-)
+from smp_academy.certificates.signing import PdfSigner, verify_signed_pdf
 from smp_academy.core.pdf import render_pdf
 
 RUNS = 20

@@ -11,7 +11,7 @@ is already seeded at this scale is left as it is.
 
 What goes through the services, and what does not:
 - accounts (auth.services.create_user), cohorts and members (courses.cohorts), the curriculum
-  (content_sync), practice submissions (practice.services.submit, one tiny placeholder JPEG
+  (admin.content_sync), practice submissions (practice.services.submit, one tiny placeholder JPEG
   each: the service validates, re-encodes and stores it and its thumbnail under fresh keys)
   and certificates (certificates.services.issue, then revoke for 1 %): one service call per row.
 - bulk (COPY on PostgreSQL, executemany on SQLite), because the service path per row would
@@ -432,7 +432,7 @@ def seed_attempts(db, ids: dict[str, Any], target: int, rng: random.Random) -> N
                         "submit_reason": "trainee",
                         "slots": drawn.slots,
                         "score": score,
-                        "passed": score * 100 >= quiz.setting("pass_mark", 80) - 1e-9,
+                        "passed": score * 100 >= quiz.config.pass_mark - 1e-9,
                     }
                 )
                 attempt_id += 1
@@ -715,10 +715,10 @@ def main() -> None:
         if files.exists():
             shutil.rmtree(files)
         files.mkdir(parents=True)
-        with step("schema (flask db upgrade) and curriculum (content_sync)"):
+        with step("schema (flask db upgrade) and curriculum (admin.content_sync)"):
             upgrade()
-            from smp_academy.content_sync import sync_content
-            from smp_academy.courses.content import load_content
+            from smp_academy.admin.content import load_content
+            from smp_academy.admin.content_sync import sync_content
 
             sync_content(load_content(Path(app.config["CONTENT_PATH"])))
             checkpoint(db)
@@ -740,19 +740,16 @@ def main() -> None:
 def print_counts(db) -> None:
     from sqlalchemy import func, select
 
-    from smp_academy import models
-
     print("\n| step | rows | seconds |\n|---|---:|---:|")
     for name, rows, seconds in TIMINGS:
         print(f"| {name} | {rows:,} | {seconds:.1f} |")
     print("\n| table | rows |\n|---|---:|")
-    for name in (
-        "User", "CohortMember", "Attempt", "AttemptAnswer", "LessonProgress", "Submission",
-        "Photo", "Grade", "Certificate", "OutboxMessage", "AuditEvent",
+    for table in (
+        "users", "cohort_members", "quiz_attempts", "quiz_answers", "lesson_progress",
+        "submissions", "photos", "grades", "certificates", "outbox_messages", "audit_events",
     ):  # fmt: skip
-        model = getattr(models, name)
-        count = db.session.scalar(select(func.count()).select_from(model))
-        print(f"| {model.__tablename__} | {count:,} |")
+        count = db.session.scalar(select(func.count()).select_from(db.metadata.tables[table]))
+        print(f"| {table} | {count:,} |")
 
 
 if __name__ == "__main__":

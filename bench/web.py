@@ -135,7 +135,7 @@ def start_server(name: str, target: str, port: int, env: dict[str, str], extra: 
 
 
 def app_environment(database_url: str, instance: Path) -> dict[str, str]:
-    from smp_academy.certificates.signing import ensure_dev_signing_identity
+    from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
 
     key_path, cert_path = ensure_dev_signing_identity(instance)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_")}

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
 
-from smp_academy.auth.cli import users
-from smp_academy.certificates.cli import certificates, clinics
-from smp_academy.content_sync import content
-from smp_academy.demo import demo
-from smp_academy.maintenance import maintenance
-from smp_academy.practice.cli import practice
-from smp_academy.storage_cli import storage
+#: (module, command group) for every ``flask --app smp_academy <group>``
+COMMAND_GROUPS = (
+    ("auth.cli", "users"),
+    ("admin.content_sync", "content"),
+    ("admin.demo", "demo"),
+    ("certificates.cli", "certificates"),
+    ("verification.cli", "clinics"),
+    ("practice.cli", "practice"),
+    ("admin.storage", "storage"),
+    ("admin.maintenance", "maintenance"),
+)
 
 
 def register(app: Flask) -> None:
-    for command in (
-        users,
-        content,
-        demo,
-        certificates,
-        clinics,
-        practice,
-        storage,
-        maintenance,
-    ):
-        app.cli.add_command(command)
+    for module, group in COMMAND_GROUPS:
+        app.cli.add_command(getattr(importlib.import_module(f"smp_academy.{module}"), group))

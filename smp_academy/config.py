@@ -39,8 +39,14 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class ConfigError(RuntimeError):
-    """The settings cannot run the application (e.g. production without a secret key)."""
+class ConfigError(SystemExit):
+    """The settings cannot run the application (e.g. production without a secret key).
+
+    A ``SystemExit``: every process that builds the app (gunicorn, an RQ worker, a ``flask``
+    command) stops at start with this one line on stderr, never a traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"error: {message}")
 
 
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -54,11 +60,30 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         if production:
             raise ConfigError("SMP_SECRET_KEY must be set in production")
         config["SECRET_KEY"] = _development_secret(instance_path)
+    config.update(_signing_identity(config, instance_path, production))
     config.setdefault("DATABASE_URL", f"sqlite:///{instance_path / 'smp_academy.db'}")
     config.setdefault("STORAGE_URL", f"file://{instance_path / 'files'}")
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
     config.update(_derived(config))
     return config
+
+
+def _signing_identity(config: dict[str, Any], instance_path: Path, production: bool) -> dict:
+    """The key that signs certificate PDFs: configured in production (a process never invents
+    one there), a development pair in instance/ otherwise."""
+    key, cert = config.get("SIGNING_KEY_PATH"), config.get("SIGNING_CERT_PATH")
+    if key and cert:
+        return {}
+    if production:
+        raise ConfigError(
+            "SMP_SIGNING_KEY_PATH and SMP_SIGNING_CERT_PATH must be set in production"
+        )
+    from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
+
+    key_path, cert_path = ensure_dev_signing_identity(
+        Path(config.get("INSTANCE_DIR") or instance_path)
+    )
+    return {"SIGNING_KEY_PATH": str(key_path), "SIGNING_CERT_PATH": str(cert_path)}
 
 
 def _from_environment() -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextvars import ContextVar
 
 from flask import request
 from flask_limiter import Limiter
@@ -54,7 +55,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+#: True in a unit of work that will write (a POST, a command, a job). On SQLite its transaction
+#: starts with BEGIN IMMEDIATE: it waits (busy_timeout) for the one writer up front, instead of
+#: failing with "database is locked" when its read later turns into a write.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")

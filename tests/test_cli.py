@@ -8,11 +8,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from smp_academy.admin.demo import DEMO_ACCOUNTS
 from smp_academy.auth import services as accounts
 from smp_academy.auth.models import User
 from smp_academy.certificates.models import Certificate
 from smp_academy.courses.models import Cohort, CohortMember
-from smp_academy.demo import DEMO_ACCOUNTS
 from smp_academy.extensions import db
 from tests import factories
 from tests.courses import helpers

@@ -84,9 +84,15 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
     with pytest.raises(ConfigError):
         build_config(tmp_path, {})
     monkeypatch.setenv("SMP_SECRET_KEY", "a-real-production-key")
+    with pytest.raises(ConfigError, match="SMP_SIGNING_KEY_PATH") as refused:
+        build_config(tmp_path, {})  # no process, web or worker, invents a signing key there
+    assert str(refused.value.code).startswith("error: ") and "\n" not in str(refused.value.code)
+    monkeypatch.setenv("SMP_SIGNING_KEY_PATH", str(tmp_path / "key.pem"))
+    monkeypatch.setenv("SMP_SIGNING_CERT_PATH", str(tmp_path / "cert.pem"))
     config = build_config(tmp_path, {})
     assert config["PRODUCTION"] and config["SECRET_KEY"] == "a-real-production-key"
     assert not (tmp_path / "secret_key").exists()
+    assert not (tmp_path / "certificate-signing").exists()
 
 
 def test_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):

@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+"""Administration: accounts, roles, cohorts, content, jobs and the audit log."""

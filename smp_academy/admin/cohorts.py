@@ -6,16 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from smp_academy.admin import bp
 from smp_academy.admin.forms import CohortForm, ConfirmForm, MemberForm
-from smp_academy.auth.services import find_user_by_email
-from smp_academy.core.errors import DomainError, NotFound
-from smp_academy.core.jobs import commit
+from smp_academy.admin.views import bp
 from smp_academy.core.roles import Role, require, roles_required
-from smp_academy.core.web import show_error
+from smp_academy.core.web import form_errors
 from smp_academy.courses import cohorts
 from smp_academy.courses import services as courses
-from smp_academy.courses.models import Cohort, CohortMember
+from smp_academy.courses.models import Cohort
+from smp_academy.courses.permissions import can_view_cohort
 from smp_academy.extensions import db
 
 
@@ -24,16 +22,12 @@ from smp_academy.extensions import db
 def list_cohorts():
     form = CohortForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form):
             cohort = cohorts.create_cohort(
                 current_user,
                 form.name.data,
                 form.starts_on.data and form.starts_on.data.isoformat(),
             )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            commit()
             return redirect(url_for(".show_cohort", cohort_id=cohort.id))
     rows = db.session.scalars(select(Cohort).order_by(Cohort.name)).all()
     return render_template(
@@ -47,16 +41,9 @@ def show_cohort(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     form = MemberForm()
     if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        try:
-            if user is None:
-                raise DomainError("No account has this e-mail address.", field="email")
-            cohorts.add_member(cohort, user, user.role, actor=current_user)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            commit()
-            flash(f"{user.name} added.", "success")
+        with form_errors(form):
+            user = cohorts.add_member_by_email(current_user, cohort, form.email.data)
+            flash(f"{user.name} is now in {cohort.name}.", "success")
             return redirect(url_for(".show_cohort", cohort_id=cohort.id))
     return render_template(
         "admin/cohort.html",
@@ -74,11 +61,8 @@ def remove_member(cohort_id: int, member_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        cohorts.remove_member(current_user, cohort, member_id)
-    except NotFound:
-        abort(404)
-    commit()
+    cohorts.remove_member(current_user, cohort, member_id)
+    flash("Removed from the cohort.", "success")
     return redirect(url_for(".show_cohort", cohort_id=cohort.id))
 
 
@@ -87,16 +71,7 @@ def remove_member(cohort_id: int, member_id: int):
 def cohort_progress(cohort_id: int):
     """Per trainee and lesson: who has finished what, course by course."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    require(
-        current_user.role == Role.ADMIN
-        or db.session.scalar(
-            select(CohortMember).filter_by(
-                cohort_id=cohort.id, user_id=current_user.id, role="instructor"
-            )
-        )
-        is not None,
-        hide=True,
-    )
+    require(can_view_cohort(current_user, cohort), hide=True)
     all_courses = courses.published_courses()
     course = next(
         (c for c in all_courses if c.slug == request.args.get("course")),

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from smp_academy.admin import bp
 from smp_academy.admin.forms import ConfirmForm, RoleForm
 from smp_academy.auth import services as accounts
-from smp_academy.core.errors import DomainError
-from smp_academy.core.jobs import commit, failed_rq_jobs
-from smp_academy.core.models import AuditEvent, JobFailure
+from smp_academy.core import jobs
+from smp_academy.core.models import AuditEvent
 from smp_academy.core.roles import ROLE_LABELS, Role, roles_required
 from smp_academy.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.get("/users")
@@ -51,10 +51,8 @@ def change_role(user_id: int):
     user = db.get_or_404(accounts.User, user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        _apply(
-            lambda: accounts.set_role(current_user, user, Role(form.role.data)),
-            f"{user.name} is now {ROLE_LABELS[Role(form.role.data)].lower()}.",
-        )
+        accounts.set_role(current_user, user, Role(form.role.data))
+        flash(f"{user.name} is now {ROLE_LABELS[Role(form.role.data)].lower()}.", "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -64,10 +62,8 @@ def change_active(user_id: int):
     user = db.get_or_404(accounts.User, user_id)
     active = request.form.get("active") == "1"
     if ConfirmForm().validate_on_submit():
-        _apply(
-            lambda: accounts.set_active(current_user, user, active),
-            f"{user.name} is {'reactivated' if active else 'deactivated'}.",
-        )
+        accounts.set_active(current_user, user, active)
+        flash(f"{user.name} is {'reactivated' if active else 'deactivated'}.", "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -84,23 +80,17 @@ def audit_log():
     return render_template("admin/audit.html", page=events, action=action)
 
 
-def _apply(change, success: str) -> None:
-    try:
-        change()
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        commit()
-        flash(success, "success")
-
-
 @bp.get("/jobs")
 @roles_required(Role.ADMIN)
 def failed_jobs():
-    failures = db.session.scalars(select(JobFailure).order_by(JobFailure.at.desc()).limit(100))
-    return render_template(
-        "admin/jobs.html",
-        failures=failures.all(),
-        rq_jobs=failed_rq_jobs(),
-        uses_rq=bool(current_app.config.get("REDIS_URL")),
-    )
+    return render_template("admin/jobs.html", failures=jobs.failed_jobs(), form=ConfirmForm())
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@roles_required(Role.ADMIN)
+def retry_job(job_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    jobs.retry_job(job_id)
+    flash("The job is queued again.", "success")
+    return redirect(url_for(".failed_jobs"))

@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
+"""Accounts, sign-in sessions, password reset and profiles."""

@@ -153,6 +153,15 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
+def reset_token_problem(token: str) -> str | None:
+    """Why a reset link cannot be used, or None when it can."""
+    try:
+        user_for_reset_token(token)
+    except ValidationFailed as error:
+        return error.message
+    return None
+
+
 def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     _check_password(new_password, email=user.email, name=user.name, field="password")

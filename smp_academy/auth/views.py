@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from smp_academy.auth import bp, forms, services
+from smp_academy.auth import forms, services
 from smp_academy.core import notify
-from smp_academy.core.errors import DomainError
-from smp_academy.core.jobs import commit
-from smp_academy.core.web import safe_next, show_error
+from smp_academy.core.boundary import writes
+from smp_academy.core.web import form_errors, safe_next
 from smp_academy.extensions import limiter
+
+bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
@@ -35,7 +45,6 @@ def login():
             flash("The e-mail or password is not correct, or the account is not active.", "error")
         else:
             _sign_in(user, form.remember.data)
-            commit()
             return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
     return render_template("auth/login.html", form=form)
 
@@ -44,7 +53,6 @@ def login():
 def logout():
     if current_user.is_authenticated:
         services.end_session(current_user.session_token)
-        commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -56,13 +64,9 @@ def logout():
 def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form):
             user = services.register_trainee(form.email.data, form.name.data, form.password.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
             _sign_in(user, remember=False)
-            commit()
             flash(f"Welcome to SMP Academy, {user.name}.", "success")
             return redirect(url_for("courses.index"))
     return render_template("auth/register.html", form=form)
@@ -74,7 +78,6 @@ def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        commit()
         flash("If an account exists for that address, we have e-mailed a reset link.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
@@ -84,17 +87,14 @@ def forgot_password():
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str):
     form = forms.ResetPasswordForm()
-    try:
-        services.user_for_reset_token(token)
-        if form.validate_on_submit():
+    problem = services.reset_token_problem(token)
+    if problem:
+        return render_template("auth/reset_invalid.html", message=problem), 400
+    if form.validate_on_submit():
+        with form_errors(form):
             services.reset_password(token, form.password.data)
-            commit()
             flash("Your password is changed. Sign in with the new one.", "success")
             return redirect(url_for("auth.login"))
-    except DomainError as error:
-        if error.field is None:
-            return render_template("auth/reset_invalid.html", message=error.message), 400
-        show_error(form, error)
     return render_template("auth/reset_password.html", form=form)
 
 
@@ -126,12 +126,8 @@ def profile():
     if request.method == "POST" and action in handlers:
         form, apply = handlers[action]
         if form.validate_on_submit():
-            try:
+            with form_errors(form):
                 apply()
-            except DomainError as error:
-                show_error(form, error)
-            else:
-                commit()
                 flash("Your profile is updated.", "success")
                 return redirect(url_for("auth.profile"))
     return render_template(
@@ -141,10 +137,10 @@ def profile():
 
 @bp.get("/notifications")
 @login_required
+@writes
 def notifications():
     items = notify.recent(current_user.id)
     notify.mark_all_read(current_user.id)
-    commit()
     return render_template("auth/notifications.html", items=items)
 
 

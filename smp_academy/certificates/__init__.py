@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("certificates", __name__)
+"""Certifications, issued certificates, their PDFs and revocation."""

@@ -1,5 +1,4 @@
-"""Certifications (from content/), issued certificates, verification log, clinic tokens and
-rosters."""
+"""Certifications (from content/) and issued certificates."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -71,6 +69,8 @@ class Certificate(db.Model):
     holder_name: Mapped[str] = mapped_column(String(120))
     credential_title: Mapped[str] = mapped_column(String(200))
     covers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the credential rests on, as CONTRACT.md section 4 lists it (frozen at issue).
+    requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     issued_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -88,50 +88,3 @@ class Certificate(db.Model):
     superseded_by: Mapped[Certificate | None] = relationship(
         remote_side=[id], foreign_keys=[superseded_by_id], lazy="select"
     )
-
-
-class VerificationLookup(db.Model):
-    """A look-up of a code: when, how, and by which clinic if known."""
-
-    __tablename__ = "verification_lookups"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    code: Mapped[str] = mapped_column(String(40))
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
-    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    channel: Mapped[str] = mapped_column(String(16))  # page | api | batch | pdf | qr
-
-    clinic = relationship("User", lazy="joined")
-
-
-class ClinicToken(db.Model):
-    """An API token of a clinic; only its hash is stored."""
-
-    __tablename__ = "clinic_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    clinic_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    clinic = relationship("User", lazy="joined")
-
-
-class RosterEntry(db.Model):
-    """A practitioner a clinic employs, followed by certificate code."""
-
-    __tablename__ = "roster_entries"
-    __table_args__ = (UniqueConstraint("clinic_id", "certificate_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    clinic_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
-    note: Mapped[str] = mapped_column(String(200), default="")
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-
-    certificate: Mapped[Certificate] = relationship(lazy="joined")

@@ -1,189 +1,29 @@
-"""Issuing (automatic, manual, renewal, re-issue on a name change), revocation and status."""
+"""Issuing (automatic, manual, renewal, re-issue on a name change) and revocation.
+
+Certificates announce what happens to them (``core.events``); verification (rosters) and the
+holder's notices subscribe, so this module calls neither.
+"""
 
 from __future__ import annotations
 
-import calendar
-import hashlib
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from datetime import date, datetime
 
-from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from smp_academy.auth.models import User
-from smp_academy.certificates.codes import CodeTypo, MalformedCode, generate_code, normalize_code
-from smp_academy.certificates.models import Certificate, Certification, RosterEntry
-from smp_academy.certificates.pdf import CertificateDocument, render_certificate_pdf
-from smp_academy.certificates.signing import (
-    PdfSigner,
-    PdfVerification,
-    ensure_dev_signing_identity,
-    verify_signed_pdf,
-)
-from smp_academy.core import audit, jobs
+from smp_academy.auth.services import find_user_by_email
+from smp_academy.certificates.codes import generate_code
+from smp_academy.certificates.documents import render_certificate
+from smp_academy.certificates.models import Certificate, Certification
+from smp_academy.certificates.reminders import RENEWAL_WINDOW
+from smp_academy.certificates.requirements import requirements_met
+from smp_academy.certificates.status import CertificateStatus, add_months, status_of
+from smp_academy.core import audit, events, jobs
 from smp_academy.core.clock import now_utc, today_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
-from smp_academy.core.mail import queue_mail
-from smp_academy.core.storage import get_storage, new_key
-from smp_academy.courses.models import Course, Lesson, LessonProgress
+from smp_academy.courses.models import Course
 from smp_academy.extensions import db
-from smp_academy.practice.models import Exercise, Submission
-from smp_academy.quizzes.models import Attempt, Quiz
-
-RENEWAL_WINDOW = timedelta(days=30)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-# --------------------------------------------------------------------------- status
-
-
-def status_of(cert: Certificate, today: date | None = None) -> str:
-    """valid | expired | revoked (a superseded certificate reports as revoked)."""
-    if cert.revoked_at is not None or cert.superseded_by_id is not None:
-        return "revoked"
-    if cert.expires_on is not None and cert.expires_on < (today or today_utc()):
-        return "expired"
-    return "valid"
-
-
-def verify_url(code: str) -> str:
-    return f"{current_app.config['BASE_URL']}/verify/{code}"
-
-
-def certificate_json(cert: Certificate) -> dict[str, Any]:
-    """The certificate object of CONTRACT.md section 4 (plus ``superseded_by`` when set)."""
-    data = {
-        "code": cert.code,
-        "status": status_of(cert),
-        "holder_name": cert.holder_name,
-        "credential": cert.credential_title,
-        "issued_on": cert.issued_on.isoformat(),
-        "expires_on": cert.expires_on.isoformat() if cert.expires_on else None,
-        "revoked_on": None,
-        "revocation_reason": None,
-        "verify_url": verify_url(cert.code),
-    }
-    if cert.revoked_at is not None:
-        data["revoked_on"] = cert.revoked_at.date().isoformat()
-        data["revocation_reason"] = cert.revocation_reason
-    elif cert.superseded_by_id is not None:
-        data["revoked_on"] = cert.superseded_by.issued_at.date().isoformat()
-        data["revocation_reason"] = f"Superseded by {cert.superseded_by.code} (re-issued)"
-        data["superseded_by"] = cert.superseded_by.code
-    return data
-
-
-def find_by_code(text: str) -> Certificate:
-    """Look a code up tolerantly; MalformedCode / CodeTypo / NotFound on failure."""
-    code = normalize_code(text)
-    cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
-    if cert is None:
-        raise NotFound("No certificate has this code.")
-    return cert
-
-
-def lookup_problem(text: str) -> str | None:
-    """The message for a code that cannot be looked up, or None when it is well formed."""
-    try:
-        normalize_code(text)
-    except CodeTypo:
-        return "This code has a typo: please check it against the certificate."
-    except MalformedCode:
-        return "This is not a certificate code. Codes look like SMP-7K3Q-9XWM-2F4T."
-    return None
-
-
-# --------------------------------------------------------------------------- requirements
-
-
-def completed_course_slugs(user_id: int) -> set[str]:
-    """Courses whose every current lesson the user has completed (one query)."""
-    rows = db.session.execute(
-        select(
-            Course.slug, func.count(Lesson.id.distinct()), func.count(LessonProgress.id.distinct())
-        )
-        .join(Lesson, Lesson.course_id == Course.id)
-        .outerjoin(
-            LessonProgress,
-            (LessonProgress.lesson_id == Lesson.id)
-            & (LessonProgress.user_id == user_id)
-            & LessonProgress.completed_at.is_not(None),
-        )
-        .where(~Lesson.is_retired)
-        .group_by(Course.slug)
-    )
-    return {slug for slug, total, completed in rows if total and completed >= total}
-
-
-def passed_quiz_slugs(user_id: int, since: datetime | None = None) -> set[str]:
-    stmt = (
-        select(Quiz.slug)
-        .join(Attempt, Attempt.quiz_id == Quiz.id)
-        .where(Attempt.user_id == user_id, Attempt.passed)
-    )
-    if since is not None:
-        stmt = stmt.where(Attempt.submitted_at >= since)
-    return set(db.session.scalars(stmt))
-
-
-def passed_exercise_slugs(user_id: int, since: datetime | None = None) -> set[str]:
-    stmt = (
-        select(Exercise.slug)
-        .join(Submission, Submission.exercise_id == Exercise.id)
-        .where(Submission.trainee_id == user_id, Submission.state == "passed")
-    )
-    if since is not None:
-        stmt = stmt.where(Submission.decided_at >= since)
-    return set(db.session.scalars(stmt))
-
-
-def achievements(user_id: int, since: datetime | None = None) -> dict[str, set[str]]:
-    """What the user has done, by requirement kind (three queries)."""
-    return {
-        "courses": completed_course_slugs(user_id),
-        "quizzes": passed_quiz_slugs(user_id, since),
-        "exercises": passed_exercise_slugs(user_id, since),
-    }
-
-
-def requirements_met(
-    user_id: int, needs: dict[str, list[str]], since: datetime | None = None
-) -> bool:
-    done = achievements(user_id, since)
-    return all(set(needs.get(kind, [])) <= done[kind] for kind in done)
-
-
-def requirement_names() -> dict[str, dict[str, tuple[str, str]]]:
-    """For display: each requirement's title and page path, by kind and slug (three queries)."""
-    courses = db.session.execute(select(Course.slug, Course.title))
-    quizzes = db.session.execute(select(Quiz.slug, Quiz.title))
-    exercises = db.session.execute(select(Exercise.slug, Exercise.title))
-    return {
-        "courses": {slug: (title, f"/courses/{slug}") for slug, title in courses},
-        "quizzes": {slug: (title, f"/quizzes/{slug}") for slug, title in quizzes},
-        "exercises": {slug: (title, f"/exercises/{slug}") for slug, title in exercises},
-    }
-
-
-def requirement_progress(
-    certification: Certification, done: dict[str, set[str]]
-) -> dict[str, list[tuple[str, bool]]]:
-    """Each requirement with whether it is met, for the trainee's "next step" panels."""
-    return {
-        kind: [(slug, slug in done[kind]) for slug in certification.requires.get(kind, [])]
-        for kind in ("courses", "quizzes", "exercises")
-    }
-
-
-# --------------------------------------------------------------------------- issuing
 
 
 def live_certificate(holder_id: int, certification_id: int) -> Certificate | None:
@@ -232,7 +72,7 @@ def _earned(holder: User, certification: Certification) -> Certificate | None:
         holder, certification, cycle=live.cycle + 1, starts_on=max(today_utc(), live.expires_on)
     )
     if renewed is not None:
-        _move_roster(live, renewed)
+        events.certificate_superseded.send(live, new=renewed, renewal=True)
     return renewed
 
 
@@ -278,14 +118,8 @@ def issue(
         cycle=cycle,
         reason=reason or "earned",
     )
-    queue_mail(
-        holder.email,
-        f"Your certificate: {cert.credential_title}",
-        "certificate_issued",
-        cert=cert,
-        url=verify_url(cert.code),
-    )
     jobs.enqueue(render_certificate, cert.id)
+    events.certificate_issued.send(cert)
     return cert
 
 
@@ -307,7 +141,7 @@ def issue_manually(
     if not reason.strip():
         raise ValidationFailed("Give a reason for issuing manually.", field="reason")
     live = live_certificate(holder.id, certification.id)
-    if live is not None and status_of(live) == "valid":
+    if live is not None and status_of(live) == CertificateStatus.VALID:
         raise Conflict(f"{holder.name} already holds a valid certificate ({live.code}).")
     cycle = live.cycle + 1 if live else 1
     cert = issue(holder, certification, cycle=cycle, issued_by=actor, reason=reason.strip())
@@ -324,7 +158,7 @@ def revoke(actor: User, cert: Certificate, reason: str) -> None:
     cert.revoked_at = now_utc()
     cert.revocation_reason = reason.strip()
     audit.record(actor, "certificate.revoked", cert, code=cert.code, reason=cert.revocation_reason)
-    _notify_roster(cert, "certificate_revoked")
+    events.certificate_revoked.send(cert)
 
 
 def reinstate(actor: User, cert: Certificate, reason: str) -> None:
@@ -340,6 +174,7 @@ def reinstate(actor: User, cert: Certificate, reason: str) -> None:
     )
     cert.revoked_at = None
     cert.revocation_reason = None
+    events.certificate_reinstated.send(cert)
 
 
 def reissue(actor: User, cert: Certificate, holder_name: str, reason: str) -> Certificate:
@@ -377,19 +212,9 @@ def reissue(actor: User, cert: Certificate, holder_name: str, reason: str) -> Ce
         holder_name=holder_name,
         reason=reason.strip(),
     )
-    _move_roster(cert, new)
     jobs.enqueue(render_certificate, new.id)
+    events.certificate_superseded.send(cert, new=new, renewal=False)
     return new
-
-
-def _move_roster(old: Certificate, new: Certificate) -> None:
-    """Clinics follow the practitioner: the certificate that replaces ``old`` (a re-issue or
-    the next cycle) takes over its roster entries, so the roster shows the current status.
-    ``new`` was just created, so no clinic follows it yet."""
-    for entry in db.session.scalars(
-        select(RosterEntry).where(RosterEntry.certificate_id == old.id)
-    ).all():
-        entry.certificate = new
 
 
 def holder_certificates(user: User) -> list[Certificate]:
@@ -402,136 +227,56 @@ def holder_certificates(user: User) -> list[Certificate]:
     )
 
 
-# --------------------------------------------------------------------------- the PDF
+def certificate_by_exact_code(code: str) -> Certificate:
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    if cert is None:
+        raise NotFound("No certificate has this code.")
+    return cert
 
 
-def _signer() -> PdfSigner:
-    """One signer per process: the key is loaded once."""
-    signer = current_app.extensions.get("smp_pdf_signer")
-    if signer is None:
-        key_path, cert_path = signing_identity()
-        signer = PdfSigner(key_path, cert_path)
-        current_app.extensions["smp_pdf_signer"] = signer
-    return signer
+def certification_titles() -> list[tuple[int, str]]:
+    rows = db.session.scalars(select(Certification).where(~Certification.is_retired))
+    return [(c.id, c.title) for c in rows]
 
 
-def signing_identity() -> tuple[Path, Path]:
-    """The configured key and certificate, or a development pair generated in instance/."""
-    key, cert = (
-        current_app.config.get("SIGNING_KEY_PATH"),
-        current_app.config.get("SIGNING_CERT_PATH"),
-    )
-    if key and cert:
-        return Path(key), Path(cert)
-    if current_app.config.get("PRODUCTION"):
-        raise RuntimeError("SMP_SIGNING_KEY_PATH and SMP_SIGNING_CERT_PATH must be set")
-    return ensure_dev_signing_identity(
-        Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path)
-    )
+def issue_manually_by_email(
+    actor: User, email: str, certification_id: int, reason: str
+) -> Certificate:
+    """The admins' "issue" form: the holder by e-mail address, the certification by id."""
+    holder = find_user_by_email(email)
+    if holder is None:
+        raise ValidationFailed("No account has this e-mail address.", field="email")
+    certification = db.session.get(Certification, certification_id)
+    if certification is None or certification.is_retired:
+        raise ValidationFailed("Choose a certification.", field="certification")
+    return issue_manually(actor, holder, certification, reason)
 
 
-def certificate_document(cert: Certificate) -> CertificateDocument:
-    config = current_app.config
-    return CertificateDocument(
-        code=cert.code,
-        holder_name=cert.holder_name,
-        credential_title=cert.credential_title,
-        description=cert.certification.description,
-        covers=list(cert.covers),
-        issued_on=cert.issued_on,
-        expires_on=cert.expires_on,
-        verify_url=verify_url(cert.code),
-        signatory_name=config["SIGNATORY_NAME"],
-        signatory_title=config["SIGNATORY_TITLE"],
-        academy_name=config["ACADEMY_NAME"],
-    )
+def apply_admin_action(
+    actor: User, cert: Certificate, action: str, reason: str, holder_name: str | None
+) -> Certificate:
+    """Revoke, reinstate or re-issue; returns the certificate to show next."""
+    if action == "revoke":
+        revoke(actor, cert, reason)
+    elif action == "reinstate":
+        reinstate(actor, cert, reason)
+    elif action == "reissue":
+        return reissue(actor, cert, holder_name or "", reason)
+    else:
+        raise ValidationFailed("Unknown action.")
+    return cert
 
 
-def render_certificate(cert_id: int) -> None:
-    """Job: render, sign and store the PDF once; idempotent."""
-    cert = db.session.get(Certificate, cert_id)
-    if cert is None or cert.pdf_key:
-        return
-    pdf = _signer().sign(render_certificate_pdf(certificate_document(cert)))
-    key = new_key("certificates", ".pdf")
-    get_storage().save(key, pdf, "application/pdf")
-    cert.pdf_key = key
-    cert.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-
-
-def known_pdf_keys() -> set[str]:
-    """Every stored key a certificate row names (for the orphan clean-up)."""
-    return {key for key in db.session.scalars(select(Certificate.pdf_key)) if key}
-
-
-def certificate_pdf(cert: Certificate) -> bytes:
-    """The stored PDF; rendered now if its job has not run yet."""
-    if not cert.pdf_key:
-        render_certificate(cert.id)
-    return get_storage().load(cert.pdf_key)
-
-
-def check_pdf(data: bytes) -> tuple[PdfVerification, Certificate | None]:
-    """Is this PDF's signature intact and ours, and which certificate does it carry?"""
-    _, cert_path = signing_identity()
-    check = verify_signed_pdf(data, cert_path)
-    cert = None
-    if check.code:
-        cert = db.session.scalar(select(Certificate).where(Certificate.code == check.code))
-    return check, cert
-
-
-# --------------------------------------------------------------------------- reminders
-
-
-def _notify_roster(cert: Certificate, template: str) -> None:
-    entries = db.session.scalars(
-        select(RosterEntry).where(RosterEntry.certificate_id == cert.id)
-    ).all()
-    for entry in entries:
-        clinic = db.session.get(User, entry.clinic_id)
-        if clinic is not None and clinic.active:
-            queue_mail(
-                clinic.email,
-                f"Roster alert: {cert.holder_name} ({cert.code})",
-                template,
-                cert=cert,
-                clinic=clinic,
-                url=verify_url(cert.code),
-                status=status_of(cert),
+def search_certificates(query: str, page: int, per_page: int = 50):
+    """The admins' list: by code, holder e-mail or name, newest first, paginated."""
+    stmt = select(Certificate).order_by(Certificate.issued_at.desc())
+    if query:
+        pattern = f"%{query.upper()}%"
+        stmt = stmt.join(User, User.id == Certificate.holder_id).where(
+            or_(
+                Certificate.code.like(pattern),
+                User.email.ilike(f"%{query}%"),
+                Certificate.holder_name.ilike(f"%{query}%"),
             )
-
-
-def send_expiry_reminders() -> int:
-    """Job (daily): remind holders, and the clinics that follow them, 30 days before expiry."""
-    horizon = today_utc() + RENEWAL_WINDOW
-    newer = aliased(Certificate)
-    renewed = exists().where(  # the holder already holds the next cycle
-        newer.holder_id == Certificate.holder_id,
-        newer.certification_id == Certificate.certification_id,
-        newer.cycle > Certificate.cycle,
-    )
-    due = db.session.scalars(
-        select(Certificate).where(
-            Certificate.expires_on.is_not(None),
-            Certificate.expires_on <= horizon,
-            Certificate.expires_on >= today_utc(),
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
-            Certificate.reminder_sent_at.is_(None),
-            ~renewed,
         )
-    ).all()
-    for cert in due:
-        holder = db.session.get(User, cert.holder_id)
-        queue_mail(
-            holder.email,
-            f"Your certificate expires on {cert.expires_on:%d %B %Y}",
-            "certificate_expiring",
-            cert=cert,
-            user=holder,
-            url=verify_url(cert.code),
-        )
-        _notify_roster(cert, "roster_expiring")
-        cert.reminder_sent_at = now_utc()
-    return len(due)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -13,20 +13,14 @@ trial signature. Keep one ``PdfSigner`` per process.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -40,93 +34,12 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from smp_academy.certificates.codes import CODE_RE
 
-DEV_SUBJECT = "SMP Academy Certificate Signing (development)"
-IDENTITY_DIR = "certificate-signing"
-CERT_FILE = "cert.pem"
-KEY_FILE = "key.pem"
 SIGNATURE_FIELD = "SMPAcademySignature"
 # DER size of our CMS blob is ~2 KB (RSA-2048 signature, one certificate, signed
 # attributes); 8 KB leaves room for a longer production chain of one intermediate.
 BYTES_RESERVED = 8192
 _CODE_IN_TEXT = re.compile(r"SMP-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 _UNCHANGED = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
-
-
-# --- the development identity ------------------------------------------------------------
-
-
-def ensure_dev_signing_identity(instance_dir: Path) -> tuple[Path, Path]:
-    """Key and certificate paths for development, generated on first use.
-
-    The pair is generated in a private temporary folder and renamed into place in one
-    step, so two processes starting at once never end up with a key and a certificate
-    that do not belong together. Returns ``(key_path, cert_path)``.
-    """
-    target = Path(instance_dir) / IDENTITY_DIR
-    key_path, cert_path = target / KEY_FILE, target / CERT_FILE
-    if key_path.is_file() and cert_path.is_file():
-        return key_path, cert_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".signing-", dir=target.parent))
-    try:
-        _write_identity(staging, DEV_SUBJECT)
-        staging.rename(target)
-    except OSError:
-        if not (key_path.is_file() and cert_path.is_file()):
-            raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return key_path, cert_path
-
-
-def _write_identity(folder: Path, common_name: str) -> None:
-    """A fresh RSA-2048 key (mode 0600) and a self-signed certificate for it."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    fd = os.open(folder / KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key_pem)
-    cert = _self_signed_certificate(key, common_name)
-    (folder / CERT_FILE).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-
-
-def _self_signed_certificate(key: rsa.RSAPrivateKey, common_name: str) -> x509.Certificate:
-    """A ten-year self-signed document-signing certificate."""
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SMP Academy"),
-        ]
-    )
-    now = dt.datetime.now(dt.UTC)
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=True,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage, critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-        .sign(key, hashes.SHA256())
-    )
 
 
 # --- signing --------------------------------------------------------------------------------

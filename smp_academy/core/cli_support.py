@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
+from smp_academy.core import jobs
 from smp_academy.core.errors import DomainError
-from smp_academy.core.jobs import commit
-from smp_academy.extensions import db
+from smp_academy.extensions import write_intent
 
 
 class BadInput(click.ClickException):
@@ -27,15 +27,18 @@ def unit_of_work(command: Callable) -> Callable:
 
     @wraps(command)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        token = write_intent.set(True)
         try:
             result = command(*args, **kwargs)
-            commit()
+            jobs.commit()
         except DomainError as error:
-            db.session.rollback()
+            jobs.rollback()
             raise BadInput(error.message) from None
-        except Exception:
-            db.session.rollback()
+        except BaseException:
+            jobs.rollback()
             raise
+        finally:
+            write_intent.reset(token)
         return result
 
     return wrapped

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the action; the message is safe to show to the user."""
+    """A rule of the domain refused the action; the message is safe to show to the user.
+
+    The unit of work is rolled back, unless ``keep_changes``: a refusal that has itself
+    changed something that must stay (a late answer refused, and the overdue attempt closed).
+    """
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, keep_changes: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.keep_changes = keep_changes
 
 
 class ValidationFailed(DomainError):
     status = 400
-
-
-class PermissionDenied(DomainError):
-    status = 403
 
 
 class NotFound(DomainError):

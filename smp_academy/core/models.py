@@ -1,15 +1,16 @@
-"""Tables of the core: the audit log and the e-mail outbox."""
+"""Tables of the core: the audit log, the e-mail outbox, notifications and the job outbox."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smp_academy.core.clock import now_utc
-from smp_academy.core.types import UTCDateTime
+from smp_academy.core.types import UTCDateTime, state_type
 from smp_academy.extensions import db
 
 
@@ -62,13 +63,33 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class JobFailure(db.Model):
-    """A background job that failed in-process (RQ keeps its own failed-job registry)."""
+class JobState(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
 
-    __tablename__ = "job_failures"
+
+class Job(db.Model):
+    """A background job, written in the transaction of the data it concerns (a transactional
+    outbox): dispatched after that commit, dispatched again by maintenance while it stays
+    pending, marked done in the job's own transaction."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index(
+            "ix_jobs_pending",
+            "not_before",
+            postgresql_where=text("state = 'pending'"),
+            sqlite_where=text("state = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
-    job: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
     args: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    error: Mapped[str] = mapped_column(Text)
+    state: Mapped[JobState] = mapped_column(state_type(JobState), default=JobState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -29,3 +29,11 @@ def get_or_create(model: type[M], **keys: Any) -> M:
     if row is None:
         raise Conflict("This could not be saved because of a concurrent change; try again.")
     return row
+
+
+def lock(row: Any) -> None:
+    """Lock ``row`` until the end of the transaction (FOR UPDATE; on SQLite the writer's lock
+    is held already) and read it afresh, so a check on it holds until the commit."""
+    model = type(row)
+    db.session.execute(select(model.id).where(model.id == row.id).with_for_update())
+    db.session.refresh(row)

@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("courses", __name__)
+"""Courses, lessons, the reader, progress and cohorts."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from smp_academy.auth.models import User
+from smp_academy.auth.services import find_user_by_email
 from smp_academy.core import audit
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.roles import Role
@@ -44,6 +45,15 @@ def add_member(cohort: Cohort, user: User, role: str, actor: User | None = None)
     if actor is not None:
         audit.record(actor, "cohort.member_added", cohort, user=user.email, role=role)
     return member
+
+
+def add_member_by_email(actor: User, cohort: Cohort, email: str) -> User:
+    """Add the account with this e-mail address in its own role (trainee or instructor)."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise ValidationFailed("No account has this e-mail address.", field="email")
+    add_member(cohort, user, user.role, actor=actor)
+    return user
 
 
 def remove_member(actor: User, cohort: Cohort, member_id: int) -> None:

@@ -1,4 +1,5 @@
-"""Who may see a trainee's work: the trainee, instructors of one of their cohorts, admins."""
+"""Who may see a trainee's work (the trainee, instructors of one of their cohorts, admins) and
+a cohort (its instructors, admins)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,27 @@ def can_view_trainee_work(user: Any, trainee_id: int) -> bool:
     if user.id == trainee_id or has_role(user, Role.ADMIN):
         return True
     return has_role(user, Role.INSTRUCTOR) and instructs(user.id, trainee_id)
+
+
+def teaches_cohort(user_id: int, cohort_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    CohortMember.cohort_id == cohort_id,
+                    CohortMember.user_id == user_id,
+                    CohortMember.role == "instructor",
+                )
+            )
+        )
+    )
+
+
+def can_view_cohort(user: Any, cohort: Any) -> bool:
+    """Admins see every cohort; an instructor the cohorts they teach."""
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.INSTRUCTOR) and teaches_cohort(user.id, cohort.id)
 
 
 def instructed_trainee_ids(instructor_id: int) -> select:

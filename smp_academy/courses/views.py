@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from smp_academy.core.errors import NotFound
-from smp_academy.core.jobs import commit
+from smp_academy.core.boundary import writes
 from smp_academy.core.roles import Role, roles_required
-from smp_academy.courses import bp, services
+from smp_academy.courses import services
 from smp_academy.courses.forms import ProgressForm
-from smp_academy.courses.models import Course
+
+bp = Blueprint("courses", __name__)
 
 # Figures are SVG: served as images, they must not run anything even if opened directly.
 FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-
-
-def _course_or_404(slug: str) -> Course:
-    try:
-        return services.get_course(slug)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/")
@@ -48,7 +41,7 @@ def catalogue():
 
 @bp.get("/courses/<slug>")
 def show_course(slug: str):
-    course = _course_or_404(slug)
+    course = services.get_course(slug)
     lessons = services.course_lessons(course)
     context = {
         "course": course,
@@ -73,18 +66,18 @@ def show_course(slug: str):
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
+@writes
 def show_lesson(slug: str, lesson_slug: str):
-    course = _course_or_404(slug)
+    course = services.get_course(slug)
     lessons = services.course_lessons(course)
     lesson = next((item for item in lessons if item.slug == lesson_slug), None)
     if lesson is None:
         abort(404)
     position = lessons.index(lesson)
-    changed = current_user.role == Role.TRAINEE and services.record_visit(
-        current_user, course, lesson
-    )
+    if current_user.role == Role.TRAINEE:
+        services.record_visit(current_user, course, lesson)
     done = services.completed_lesson_ids(current_user, course)
-    page = render_template(
+    return render_template(
         "courses/lesson.html",
         course=course,
         lesson=lesson,
@@ -94,19 +87,13 @@ def show_lesson(slug: str, lesson_slug: str):
         next=lessons[position + 1] if position + 1 < len(lessons) else None,
         form=ProgressForm(),
     )
-    if changed:  # rendered first: committing would expire what the page reads
-        commit()
-    return page
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/progress")
 @roles_required(Role.TRAINEE)
 def update_progress(slug: str, lesson_slug: str):
-    course = _course_or_404(slug)
-    try:
-        lesson = services.get_lesson(course, lesson_slug)
-    except NotFound:
-        abort(404)
+    course = services.get_course(slug)
+    lesson = services.get_lesson(course, lesson_slug)
     form = ProgressForm()
     if not form.validate_on_submit():
         abort(400)
@@ -114,7 +101,6 @@ def update_progress(slug: str, lesson_slug: str):
         services.mark_incomplete(current_user, lesson)
     else:
         services.mark_complete(current_user, lesson)
-    commit()
     target = request.form.get("then")
     if target == "next":
         lessons = services.course_lessons(course)
@@ -129,16 +115,11 @@ def update_progress(slug: str, lesson_slug: str):
 
 @bp.get("/courses/<slug>/figures/<name>")
 def show_figure(slug: str, name: str):
-    try:
-        figure = services.get_figure(slug, name)
-    except NotFound:
-        abort(404)
+    figure = services.get_figure(slug, name)
     response = Response(figure.data, mimetype=figure.content_type)
     response.set_etag(figure.sha256)
     response.headers["Cache-Control"] = "public, max-age=86400"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    )
+    response.headers["Content-Security-Policy"] = FIGURE_CSP
     return response.make_conditional(request)
 
 

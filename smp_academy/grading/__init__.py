@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("grading", __name__)
+"""The instructors' grading queue, rubric grades and feedback."""

@@ -4,6 +4,7 @@ or grade the same submission; every grade is a new row."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -149,6 +150,19 @@ def release(user: User, submission: Submission) -> None:
     db.session.refresh(submission)
     if result.rowcount != 1:
         raise Conflict("You are not reviewing this submission.")
+
+
+def claim_next(user: User, filters: QueueFilter, tries: int = 3) -> Submission | None:
+    """Claim the oldest waiting submission; another instructor may take the same one first,
+    so try the next few. None when nothing is waiting (or others took everything)."""
+    for _ in range(tries):
+        submission = next_waiting(user, filters)
+        if submission is None:
+            return None
+        with contextlib.suppress(Conflict):
+            claim(user, submission)
+            return submission
+    return None
 
 
 def next_waiting(user: User, filters: QueueFilter) -> Submission | None:

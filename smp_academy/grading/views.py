@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from smp_academy.core.clock import now_utc
-from smp_academy.core.errors import DomainError, ValidationFailed
-from smp_academy.core.jobs import commit
+from smp_academy.core.errors import ValidationFailed
 from smp_academy.core.roles import Role, require, roles_required
-from smp_academy.core.web import safe_next
+from smp_academy.core.web import form_errors, safe_next
 from smp_academy.courses.cohorts import cohorts_of_instructor
 from smp_academy.courses.models import Cohort
 from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
-from smp_academy.grading import bp, services
+from smp_academy.grading import services
 from smp_academy.grading.forms import ActionForm, CommentForm, GradeForm
 from smp_academy.practice.models import STATE_LABELS, Exercise, Submission
 from smp_academy.practice.suggestions import suggest_levels
+
+bp = Blueprint("grading", __name__)
 
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
 PIN_FIELD = re.compile(r"^pin-(\d+)-photo$")
@@ -74,20 +75,11 @@ def next_submission():
     """Claim the oldest waiting submission (keyboard: n on the queue page)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    filters = _filters()
-    for _ in range(3):  # another instructor may claim the same one first
-        submission = services.next_waiting(current_user, filters)
-        if submission is None:
-            flash("Nothing is waiting. Well done!", "info")
-            return redirect(url_for(".grading_queue"))
-        try:
-            services.claim(current_user, submission)
-        except DomainError:
-            continue
-        commit()
-        return redirect(url_for(".grade_submission", submission_id=submission.id))
-    flash("Others are claiming submissions at the same time; try again.", "info")
-    return redirect(url_for(".grading_queue"))
+    submission = services.claim_next(current_user, _filters())
+    if submission is None:
+        flash("Nothing is waiting. Well done!", "info")
+        return redirect(url_for(".grading_queue"))
+    return redirect(url_for(".grade_submission", submission_id=submission.id))
 
 
 @bp.post("/grading/submissions/<int:submission_id>/claim")
@@ -96,12 +88,7 @@ def claim_submission(submission_id: int):
     submission = _submission_for_staff(submission_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.claim(current_user, submission)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        commit()
+    services.claim(current_user, submission)
     return redirect(url_for(".grade_submission", submission_id=submission.id))
 
 
@@ -111,13 +98,8 @@ def release_submission(submission_id: int):
     submission = _submission_for_staff(submission_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.release(current_user, submission)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        commit()
-        flash("Back in the queue.", "info")
+    services.release(current_user, submission)
+    flash("The submission is back in the queue.", "info")
     return redirect(url_for(".grading_queue"))
 
 
@@ -127,14 +109,10 @@ def grade_submission(submission_id: int):
     submission = _submission_for_staff(submission_id)
     form = GradeForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(None):
             services.grade(
                 current_user, submission, _levels(submission), form.feedback.data or "", _pins()
             )
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            commit()
             flash(f"Graded: {submission.state_label}.", "success")
             waiting = services.next_waiting(current_user, _filters())
             if waiting is not None:
@@ -191,7 +169,6 @@ def add_comment():
     form = CommentForm()
     if form.validate_on_submit():
         services.save_comment(current_user, form.text.data)
-        commit()
         flash("Comment saved for reuse.", "success")
     return redirect(safe_next(request.form.get("back"), url_for(".grading_queue")))
 

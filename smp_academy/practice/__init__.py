@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("practice", __name__)
+"""Practice exercises, photo uploads and their automatic analysis."""

@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from smp_academy.core.errors import DomainError, NotFound
-from smp_academy.core.jobs import commit
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.storage import get_storage
-from smp_academy.core.web import show_error
+from smp_academy.core.web import form_errors
 from smp_academy.courses.models import Course
 from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
-from smp_academy.practice import bp, services
+from smp_academy.practice import services
 from smp_academy.practice.forms import SubmissionForm
 from smp_academy.practice.template import render_template_pdf
 
+bp = Blueprint("practice", __name__)
+
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
-
-
-def _exercise_or_404(slug: str):
-    try:
-        return services.get_exercise(slug)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/exercises/<slug>")
 @roles_required(Role.TRAINEE, *STAFF)
 def show_exercise(slug: str):
-    return _exercise_page(_exercise_or_404(slug), SubmissionForm())
+    return _exercise_page(services.get_exercise(slug), SubmissionForm())
 
 
 def _exercise_page(exercise, form: SubmissionForm) -> str:
@@ -48,7 +41,7 @@ def _exercise_page(exercise, form: SubmissionForm) -> str:
 @bp.get("/exercises/<slug>/template.pdf")
 @roles_required(Role.TRAINEE, *STAFF)
 def download_template(slug: str):
-    exercise = _exercise_or_404(slug)
+    exercise = services.get_exercise(slug)
     pdf = render_template_pdf(exercise.title, current_user.name)
     return Response(
         pdf,
@@ -62,7 +55,7 @@ def download_template(slug: str):
 @bp.post("/exercises/<slug>/submissions")
 @roles_required(Role.TRAINEE)
 def create_submission(slug: str):
-    exercise = _exercise_or_404(slug)
+    exercise = services.get_exercise(slug)
     form = SubmissionForm()
     if form.validate_on_submit():
         uploads = [
@@ -70,13 +63,9 @@ def create_submission(slug: str):
             for f in request.files.getlist("photos")
             if f
         ]
-        try:
+        with form_errors(form):
             submission = services.submit(current_user, exercise, uploads, form.note.data or "")
             services.notify_instructors(submission)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            commit()
             flash(
                 "Your photos are uploaded. The automatic analysis is on the submission page; "
                 "an instructor will grade your work.",
@@ -90,10 +79,7 @@ def create_submission(slug: str):
 @roles_required(Role.TRAINEE, *STAFF)
 def photo_file(photo_id: int, kind: str):
     """Photos only through a permission check, never from a public path."""
-    try:
-        photo = services.get_photo(photo_id)
-    except NotFound:
-        abort(404)
+    photo = services.get_photo(photo_id)
     require(can_view_trainee_work(current_user, services.photo_owner_id(photo)), hide=True)
     key = {"full": photo.storage_key, "thumb": photo.thumb_key, "overlay": photo.overlay_key}[kind]
     if not key:

@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("quizzes", __name__)
+"""Quizzes: question types, attempts with autosave, scoring and statistics."""

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime
 from smp_academy.extensions import db
+from smp_academy.quizzes.settings import QuizSettings
 
 
 class Quiz(db.Model):
@@ -38,8 +39,10 @@ class Quiz(db.Model):
     course = relationship("Course", lazy="raise")
     questions: Mapped[list[Question]] = relationship(back_populates="quiz", lazy="raise")
 
-    def setting(self, name: str, default: Any = None) -> Any:
-        return (self.settings or {}).get(name, default)
+    @property
+    def config(self) -> QuizSettings:
+        """The settings as one typed object (stored as JSON in ``settings``)."""
+        return QuizSettings.from_dict(self.settings)
 
 
 class Question(db.Model):

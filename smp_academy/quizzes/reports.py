@@ -119,7 +119,7 @@ def results_csv(quiz: Quiz, cohort: Cohort | None) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    method = quiz.setting("grading_method", "highest")
+    method = quiz.config.grading_method
     for user_id, rows in sorted(by_user.items(), key=lambda item: users[item[0]].name):
         writer.writerow(_csv_row(users[user_id], rows, method))
     return out.getvalue()

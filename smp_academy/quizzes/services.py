@@ -16,7 +16,7 @@ from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
-from smp_academy.core.rows import get_or_create
+from smp_academy.core.rows import get_or_create, lock
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
 from smp_academy.quizzes.models import (
@@ -28,6 +28,7 @@ from smp_academy.quizzes.models import (
     Quiz,
 )
 from smp_academy.quizzes.question_types import InvalidAnswer, get_question_type
+from smp_academy.quizzes.settings import GradingMethod
 
 # A save that arrives this soon after the deadline still counts (network latency).
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -86,11 +87,11 @@ def _accommodation(user: User, quiz: Quiz) -> tuple[int, int]:
 def attempt_policy(user: User, quiz: Quiz, attempts: list[Attempt] | None = None) -> AttemptPolicy:
     attempts = user_attempts(user, quiz) if attempts is None else attempts
     extra_attempts, extra_minutes = _accommodation(user, quiz)
-    maximum = quiz.setting("max_attempts")
+    maximum = quiz.config.max_attempts
     open_attempt = next((a for a in attempts if a.is_open), None)
     submitted = [a for a in attempts if not a.is_open]
     available_at = None
-    cooldown = quiz.setting("cooldown_minutes") or 0
+    cooldown = quiz.config.cooldown_minutes
     if submitted and cooldown:
         ends = max(a.submitted_at for a in submitted) + timedelta(minutes=cooldown)
         available_at = ends if ends > now_utc() else None
@@ -139,7 +140,7 @@ def _new_attempt(user: User, quiz: Quiz, number: int, extra_minutes: int) -> Att
         {"version_id": v.id, "layout": get_question_type(v.spec).make_layout(v.spec, rng)}
         for v in versions
     ]
-    limit = quiz.setting("time_limit_minutes")
+    limit = quiz.config.time_limit_minutes
     started = now_utc()
     deadline = started + timedelta(minutes=limit + extra_minutes) if limit else None
     return Attempt(
@@ -171,11 +172,11 @@ def current_versions(quiz: Quiz) -> list[QuestionVersion]:
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
     """N questions: first each draw rule's count from its tag, then the rest from the bank."""
     pool = current_versions(quiz)
-    count = min(quiz.setting("questions_per_attempt") or len(pool), len(pool))
+    count = min(quiz.config.questions_per_attempt or len(pool), len(pool))
     chosen: list[QuestionVersion] = []
-    for rule in quiz.setting("draw") or []:
-        candidates = [v for v in pool if rule["tag"] in v.tags and v not in chosen]
-        chosen += rng.sample(candidates, min(rule["count"], len(candidates), count - len(chosen)))
+    for rule in quiz.config.draw:
+        candidates = [v for v in pool if rule.tag in v.tags and v not in chosen]
+        chosen += rng.sample(candidates, min(rule.count, len(candidates), count - len(chosen)))
     rest = [v for v in pool if v not in chosen]
     chosen += rng.sample(rest, count - len(chosen))
     rng.shuffle(chosen)
@@ -243,9 +244,10 @@ def save_answer(user: User, attempt: Attempt, slot: int, raw: Any) -> AttemptAns
     return _store_answer(attempt, slot, answer)
 
 
-def save_form_answers(user: User, attempt: Attempt, getlist) -> None:
-    """Save every answer of a no-JavaScript form post (fields q0, q1, …). An unreadable field
-    is reported after every readable one is saved, so one typo loses no other answer."""
+def save_form_answers(user: User, attempt: Attempt, getlist, *, submit: bool = False) -> list[str]:
+    """Save every answer of a no-JavaScript form post (fields q0, q1, …), then submit when
+    asked. An unreadable field is reported (and the attempt not submitted) after every
+    readable answer is saved, so one typo loses no other answer; returns those problems."""
     _ensure_open(user, attempt)
     errors = []
     for slot, version in enumerate(slot_versions(attempt)):
@@ -257,17 +259,25 @@ def save_form_answers(user: User, attempt: Attempt, getlist) -> None:
             errors.append(f"Question {slot + 1}: {error}.")
             continue
         _store_answer(attempt, slot, answer)
-    if errors:
-        raise ValidationFailed(" ".join(errors))
+    if submit and not errors:
+        submit_attempt(attempt)
+    return errors
 
 
 def _ensure_open(user: User, attempt: Attempt) -> None:
+    """Lock the attempt's row, then check it still takes answers. The lock orders a save and
+    a submit of the same attempt: a save that gets in first is in the grade; one that comes
+    after the submit is refused, never acknowledged and then ignored."""
     if attempt.user_id != user.id:
         raise NotFound("No such attempt.")
+    lock(attempt)
     if close_if_overdue(attempt):
-        raise Conflict("Time is up: your attempt was submitted with the answers saved in time.")
+        raise Conflict(
+            "Time is up: your attempt was submitted with the answers saved in time.",
+            keep_changes=True,
+        )
     if not attempt.is_open:
-        raise Conflict("This attempt is already submitted.")
+        raise Conflict("This attempt is already submitted; the answer was not saved.")
 
 
 def _store_answer(attempt: Attempt, slot: int, answer: Any) -> AttemptAnswer:
@@ -315,7 +325,7 @@ def _grade(attempt: Attempt) -> None:
         )
         total += row.score
     attempt.score = total / len(attempt.slots) if attempt.slots else 0.0
-    attempt.passed = attempt.score * 100 >= attempt.quiz.setting("pass_mark", 80) - 1e-9
+    attempt.passed = attempt.score * 100 >= attempt.quiz.config.pass_mark - 1e-9
 
 
 def submit_overdue_attempts() -> int:
@@ -328,14 +338,17 @@ def submit_overdue_attempts() -> int:
     return sum(submit_attempt(attempt, reason="deadline") for attempt in overdue)
 
 
-def graded_score(attempts: list[Attempt], method: str) -> float | None:
-    """The quiz grade across attempts: highest (default), latest, average or first."""
+def graded_score(attempts: list[Attempt], method: GradingMethod) -> float | None:
+    """The quiz grade across attempts: highest, latest, average or first."""
     scores = [a.score for a in attempts if not a.is_open and a.score is not None]
     if not scores:
         return None
-    return {"latest": scores[-1], "first": scores[0], "average": sum(scores) / len(scores)}.get(
-        method, max(scores)
-    )
+    return {
+        GradingMethod.HIGHEST: max,
+        GradingMethod.LATEST: lambda s: s[-1],
+        GradingMethod.FIRST: lambda s: s[0],
+        GradingMethod.AVERAGE: lambda s: sum(s) / len(s),
+    }[GradingMethod(method)](scores)
 
 
 def has_passed(user_id: int, quiz_id: int) -> bool:

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from smp_academy.auth.models import User
-from smp_academy.core.errors import Conflict, DomainError, NotFound
-from smp_academy.core.jobs import commit
+from smp_academy.core.boundary import refused_to, writes
 from smp_academy.core.roles import Role, require, roles_required
-from smp_academy.core.web import show_error
+from smp_academy.core.web import form_errors
 from smp_academy.courses.models import Cohort, Course
 from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
-from smp_academy.quizzes import bp, reports, services
+from smp_academy.quizzes import reports, services
 from smp_academy.quizzes.forms import AccommodationForm, ActionForm
 from smp_academy.quizzes.models import Attempt, Quiz
 
+bp = Blueprint("quizzes", __name__)
+
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
-
-
-def _quiz_or_404(slug: str) -> Quiz:
-    try:
-        return services.get_quiz(slug)
-    except NotFound:
-        abort(404)
 
 
 def _course_slug(quiz: Quiz) -> str:
@@ -41,14 +45,15 @@ def _own_attempt_or_404(attempt_id: int) -> Attempt:
 
 @bp.get("/quizzes/<slug>")
 @roles_required(Role.TRAINEE, *STAFF)
+@writes
 def show_quiz(slug: str):
-    quiz = _quiz_or_404(slug)
+    quiz = services.get_quiz(slug)
     course = db.session.get(Course, quiz.course_id)
     attempts = services.user_attempts(current_user, quiz)
-    if any(services.close_if_overdue(a) for a in attempts):
-        commit()
+    for attempt in attempts:
+        services.close_if_overdue(attempt)
     policy = services.attempt_policy(current_user, quiz, attempts)
-    grade = services.graded_score(attempts, quiz.setting("grading_method", "highest"))
+    grade = services.graded_score(attempts, quiz.config.grading_method)
     return render_template(
         "quizzes/quiz.html",
         quiz=quiz,
@@ -62,26 +67,21 @@ def show_quiz(slug: str):
 
 @bp.post("/quizzes/<slug>/start")
 @roles_required(Role.TRAINEE)
+@refused_to(".show_quiz")
 def start_quiz(slug: str):
-    quiz = _quiz_or_404(slug)
+    quiz = services.get_quiz(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        attempt = services.start_attempt(current_user, quiz)
-    except Conflict as error:
-        commit()  # an overdue attempt may have been closed on the way
-        flash(error.message, "error")
-        return redirect(url_for(".show_quiz", slug=slug))
-    commit()
+    attempt = services.start_attempt(current_user, quiz)
     return redirect(url_for(".take_attempt", attempt_id=attempt.id))
 
 
 @bp.get("/attempts/<int:attempt_id>")
 @roles_required(Role.TRAINEE)
+@writes
 def take_attempt(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
     if services.close_if_overdue(attempt):
-        commit()
         flash("Time is up: your attempt was submitted with the answers saved in time.", "info")
     if not attempt.is_open:
         return redirect(url_for(".review_attempt", attempt_id=attempt.id))
@@ -104,15 +104,12 @@ def save_attempt(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.save_form_answers(current_user, attempt, request.form.getlist)
-        if request.form.get("action") == "submit":
-            services.submit_attempt(attempt)
-    except DomainError as error:
-        commit()
-        flash(error.message, "error")
+    problems = services.save_form_answers(
+        current_user, attempt, request.form.getlist, submit=request.form.get("action") == "submit"
+    )
+    if problems:
+        flash(" ".join(problems), "error")
         return redirect(url_for(".take_attempt", attempt_id=attempt.id))
-    commit()
     if attempt.is_open:
         flash("Your answers are saved.", "success")
         return redirect(url_for(".take_attempt", attempt_id=attempt.id))
@@ -127,12 +124,7 @@ def autosave_answer(attempt_id: int):
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("slot"), int):
         return jsonify(error="send a JSON object with an integer 'slot' and an 'answer'"), 400
-    try:
-        row = services.save_answer(current_user, attempt, data["slot"], data.get("answer"))
-    except DomainError as error:
-        commit()  # an overdue attempt is closed even though this answer is refused
-        return jsonify(error=error.message), error.status
-    commit()
+    row = services.save_answer(current_user, attempt, data["slot"], data.get("answer"))
     return jsonify(saved=True, slot=data["slot"], saved_at=row.saved_at.isoformat())
 
 
@@ -144,7 +136,6 @@ def submit_attempt(attempt_id: int):
         abort(400)
     if attempt.is_open and not services.close_if_overdue(attempt):
         services.submit_attempt(attempt)
-    commit()
     return redirect(url_for(".review_attempt", attempt_id=attempt.id))
 
 
@@ -157,7 +148,7 @@ def review_attempt(attempt_id: int):
         if attempt.user_id == current_user.id:
             return redirect(url_for(".take_attempt", attempt_id=attempt.id))
         abort(404)
-    review = attempt.quiz.setting("review", {})
+    review = attempt.quiz.config.review
     staff = current_user.role in STAFF
     return render_template(
         "quizzes/review.html",
@@ -165,8 +156,8 @@ def review_attempt(attempt_id: int):
         quiz=attempt.quiz,
         items=services.review_items(attempt),
         course_slug=_course_slug(attempt.quiz),
-        show_correct=staff or review.get("show_correct_answers", True),
-        show_explanations=staff or review.get("show_explanations", True),
+        show_correct=staff or review.show_correct_answers,
+        show_explanations=staff or review.show_explanations,
     )
 
 
@@ -178,7 +169,7 @@ def _cohort_filter() -> Cohort | None:
 @bp.get("/quizzes/<slug>/statistics")
 @roles_required(*STAFF)
 def quiz_statistics(slug: str):
-    quiz = _quiz_or_404(slug)
+    quiz = services.get_quiz(slug)
     cohort = _cohort_filter()
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name)).all()
     return render_template(
@@ -193,7 +184,7 @@ def quiz_statistics(slug: str):
 @bp.get("/quizzes/<slug>/results.csv")
 @roles_required(*STAFF)
 def results_csv(slug: str):
-    quiz = _quiz_or_404(slug)
+    quiz = services.get_quiz(slug)
     cohort = _cohort_filter()
     name = f"{quiz.slug}-{'cohort-' + str(cohort.id) if cohort else 'all'}-results.csv"
     return Response(
@@ -206,7 +197,7 @@ def results_csv(slug: str):
 @bp.route("/quizzes/<slug>/accommodations", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def accommodations(slug: str):
-    quiz = _quiz_or_404(slug)
+    quiz = services.get_quiz(slug)
     form = AccommodationForm()
     trainees = db.session.scalars(
         select(User).where(User.role == Role.TRAINEE, User.active).order_by(User.name)
@@ -214,7 +205,7 @@ def accommodations(slug: str):
     form.trainee.choices = [SelectChoice(u.id, f"{u.name} <{u.email}>") for u in trainees]
     if form.validate_on_submit():
         trainee = db.get_or_404(User, form.trainee.data)
-        try:
+        with form_errors(form):
             services.grant_accommodation(
                 current_user,
                 quiz,
@@ -223,10 +214,6 @@ def accommodations(slug: str):
                 extra_minutes=form.extra_minutes.data or 0,
                 reason=form.reason.data,
             )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            commit()
             flash(f"Accommodation granted to {trainee.name}.", "success")
             return redirect(url_for(".accommodations", slug=slug))
     return render_template(

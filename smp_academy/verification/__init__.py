@@ -1,3 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("verification", __name__)
+"""Public verification of certificates, the JSON API and clinics' rosters."""

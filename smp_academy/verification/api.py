@@ -6,9 +6,8 @@ import hashlib
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from smp_academy.certificates import services as certificates
-from smp_academy.core.errors import NotFound, ValidationFailed
-from smp_academy.core.jobs import commit
+from smp_academy.certificates.status import certificate_json, lookup_problem
+from smp_academy.core.boundary import writes
 from smp_academy.extensions import csrf, limiter
 from smp_academy.verification import services
 
@@ -36,18 +35,15 @@ def error(message: str, status: int):
 
 @bp.get("/certificates/<code>")
 @limiter.limit(_lookup_limit)
+@writes
 def get_certificate(code: str):
-    problem = certificates.lookup_problem(code)
+    problem = lookup_problem(code)
     if problem:
         return error(problem, 404)
-    try:
-        cert = services.lookup(code, "api")
-    except NotFound:
-        commit()
+    cert = services.lookup(code, "api")
+    if cert is None:
         return error("No certificate has this code.", 404)
-    response = jsonify(certificates.certificate_json(cert))  # before the commit expires it
-    commit()
-    return response
+    return jsonify(certificate_json(cert))
 
 
 def _authenticate():
@@ -74,10 +70,4 @@ def verify_batch():
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "codes" not in body or not isinstance(body["codes"], list):
         return error('the body must be a JSON object {"codes": [...]}', 400)
-    try:
-        results = services.batch_verify(clinic, body["codes"])
-    except ValidationFailed as failure:
-        return error(failure.message, 400)
-    response = jsonify(results=results)
-    commit()
-    return response
+    return jsonify(results=services.batch_verify(clinic, body["codes"]))

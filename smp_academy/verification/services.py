@@ -10,18 +10,14 @@ from sqlalchemy import func, select
 
 from smp_academy.auth.models import User
 from smp_academy.certificates.codes import CodeTypo, MalformedCode, normalize_code
-from smp_academy.certificates.models import (
-    Certificate,
-    ClinicToken,
-    RosterEntry,
-    VerificationLookup,
-)
-from smp_academy.certificates.services import certificate_json, find_by_code
+from smp_academy.certificates.models import Certificate
+from smp_academy.certificates.status import certificate_json, find_by_code
 from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.roles import Role
 from smp_academy.extensions import db
+from smp_academy.verification.models import ClinicToken, RosterEntry, VerificationLookup
 
 TOKEN_PREFIX = "smpk_"
 MAX_BATCH = 100
@@ -40,13 +36,13 @@ def log_lookup(
     )
 
 
-def lookup(code: str, channel: str, clinic: User | None = None) -> Certificate:
-    """Find a certificate by a tolerant code and log the look-up (raises like find_by_code)."""
+def lookup(code: str, channel: str, clinic: User | None = None) -> Certificate | None:
+    """Find a certificate by a well-formed, tolerant code and log the look-up either way."""
     try:
         cert = find_by_code(code)
     except NotFound:
         log_lookup(code, None, channel, clinic)
-        raise
+        return None
     log_lookup(cert.code, cert, channel, clinic)
     return cert
 
@@ -147,13 +143,13 @@ def add_to_roster(clinic: User, code: str, note: str = "") -> RosterEntry:
         cert = lookup(code, "roster", clinic)
     except (MalformedCode, CodeTypo) as error:
         raise ValidationFailed(str(error).capitalize() + ".", field="code") from None
-    except NotFound:
-        raise ValidationFailed("No certificate has this code.", field="code") from None
+    if cert is None:
+        raise ValidationFailed("No certificate has this code.", field="code")
     if db.session.scalar(
         select(RosterEntry).filter_by(clinic_id=clinic.id, certificate_id=cert.id)
     ):
         raise Conflict(f"{cert.holder_name} ({cert.code}) is already on your roster.", field="code")
-    entry = RosterEntry(clinic_id=clinic.id, certificate_id=cert.id, note=note.strip()[:200])
+    entry = RosterEntry(clinic_id=clinic.id, certificate=cert, note=note.strip()[:200])
     db.session.add(entry)
     return entry
 

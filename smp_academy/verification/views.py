@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from smp_academy.certificates import services as certificates
-from smp_academy.core.errors import DomainError, NotFound
-from smp_academy.core.jobs import commit
+from smp_academy.certificates import documents
+from smp_academy.certificates.status import certificate_json, lookup_problem, status_of
+from smp_academy.core.boundary import writes
 from smp_academy.core.roles import Role, has_role, roles_required
-from smp_academy.core.web import show_error
+from smp_academy.core.web import form_errors
 from smp_academy.extensions import limiter
-from smp_academy.verification import bp, services
+from smp_academy.verification import services
 from smp_academy.verification.forms import ConfirmForm, RosterForm, TokenForm, VerifyForm
+
+bp = Blueprint("verification", __name__)
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
@@ -42,7 +44,7 @@ def verify_submit():
     if not form.code.data:
         form.code.errors = ["Enter a certificate code or upload the PDF."]
         return render_template("verification/verify.html", form=form), 400
-    problem = certificates.lookup_problem(form.code.data)
+    problem = lookup_problem(form.code.data)
     if problem:
         form.code.errors = [problem]
         return render_template("verification/verify.html", form=form), 400
@@ -53,37 +55,33 @@ def _verify_pdf(form: VerifyForm, data: bytes):
     if len(data) > MAX_PDF_BYTES:
         form.pdf.errors = ["This file is larger than 10 MB; a certificate PDF is much smaller."]
         return render_template("verification/verify.html", form=form), 400
-    check, cert = certificates.check_pdf(data)
+    check, cert = documents.check_pdf(data)
     if check.code:
         services.log_lookup(check.code, cert, "pdf", _viewer_clinic())
-    commit()
     return render_template(
         "verification/pdf_result.html",
         check=check,
         cert=cert,
-        data=certificates.certificate_json(cert) if cert else None,
+        data=certificate_json(cert) if cert else None,
     )
 
 
 @bp.get("/verify/<code>")
 @limiter.limit(_lookup_limit)
+@writes
 def verify_code(code: str):
-    problem = certificates.lookup_problem(code)
+    problem = lookup_problem(code)
     if problem:
         return render_template("verification/result.html", problem=problem, code=code), 404
     channel = "qr" if request.args.get("via") == "qr" else "page"
-    try:
-        cert = services.lookup(code, channel, _viewer_clinic())
-    except NotFound:
-        commit()
+    cert = services.lookup(code, channel, _viewer_clinic())
+    if cert is None:
         return render_template(
             "verification/result.html", code=code, problem="No certificate has this code."
         ), 404
-    page = render_template(
-        "verification/result.html", cert=cert, data=certificates.certificate_json(cert), code=code
+    return render_template(
+        "verification/result.html", cert=cert, data=certificate_json(cert), code=code
     )
-    commit()  # the look-up log; after rendering, so nothing is read twice
-    return page
 
 
 @bp.route("/clinic/tokens", methods=["GET", "POST"])
@@ -93,7 +91,6 @@ def clinic_tokens():
     new_token = None
     if form.validate_on_submit():
         _, new_token = services.create_token(current_user, form.name.data)
-        commit()
     return render_template(
         "verification/tokens.html",
         form=form,
@@ -108,11 +105,7 @@ def clinic_tokens():
 def revoke_clinic_token(token_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.revoke_token(current_user, token_id)
-    except NotFound:
-        abort(404)
-    commit()
+    services.revoke_token(current_user, token_id)
     flash("The token is revoked; requests using it are refused from now on.", "success")
     return redirect(url_for(".clinic_tokens"))
 
@@ -122,21 +115,15 @@ def revoke_clinic_token(token_id: int):
 def clinic_roster():
     form = RosterForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form):
             entry = services.add_to_roster(current_user, form.code.data, form.note.data or "")
-        except DomainError as error:
-            commit()  # the look-up is logged even when the code is refused
-            show_error(form, error)
-        else:
-            commit()
             flash(f"{entry.certificate.holder_name} is on your roster.", "success")
             return redirect(url_for(".clinic_roster"))
-    entries = services.roster(current_user)
     return render_template(
         "verification/roster.html",
         form=form,
-        entries=entries,
-        status_of=certificates.status_of,
+        entries=services.roster(current_user),
+        status_of=status_of,
         confirm=ConfirmForm(),
     )
 
@@ -146,10 +133,13 @@ def clinic_roster():
 def remove_roster_entry(entry_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_from_roster(current_user, entry_id)
-    except NotFound:
-        abort(404)
-    commit()
+    services.remove_from_roster(current_user, entry_id)
     flash("Removed from your roster.", "success")
     return redirect(url_for(".clinic_roster"))
+
+
+@bp.app_context_processor
+def verification_template_helpers():
+    """Lets the holder's certificate pages show their look-ups without certificates importing
+    verification."""
+    return {"verification_summary": services.verification_summary}

@@ -14,11 +14,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from smp_academy.auth.models import User
-from smp_academy.certificates import services
-from smp_academy.certificates.models import Certificate, VerificationLookup
+from smp_academy.certificates.models import Certificate
 from smp_academy.core import jobs
+from smp_academy.core.models import Job, JobState
 from smp_academy.core.storage import get_storage
 from smp_academy.extensions import db
+from smp_academy.verification.models import VerificationLookup
 from tests import factories
 from tests.certificates import helpers
 
@@ -41,11 +42,13 @@ def earned_certificate(app: Flask, name: str) -> tuple[Certificate, bytes]:
     helpers.earn(trainee, track)
     cert = db.session.scalar(select(Certificate).where(Certificate.holder_id == trainee.id))
     jobs.discard_pending()
-    db.session.commit()
+    db.session.commit()  # the jobs are rows now, still pending
+    pending = db.session.scalars(select(Job.id).where(Job.state == JobState.PENDING)).all()
 
     def render() -> None:
         with app.app_context():
-            jobs.execute(f"{services.__name__}:render_certificate", (cert.id,))
+            for job_id in pending:
+                jobs.run(job_id)
 
     worker = threading.Thread(target=render)
     worker.start()

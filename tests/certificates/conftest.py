@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from smp_academy.certificates.codes import generate_code
+from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
 from smp_academy.certificates.pdf import CertificateDocument, render_certificate_pdf
-from smp_academy.certificates.signing import PdfSigner, ensure_dev_signing_identity
+from smp_academy.certificates.signing import PdfSigner
 
 
 @pytest.fixture(scope="session")

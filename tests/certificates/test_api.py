@@ -7,17 +7,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from smp_academy.certificates import services
+from smp_academy.certificates import services, status
 from smp_academy.certificates.codes import ALPHABET, check_character, format_code, generate_code
-from smp_academy.certificates.models import ClinicToken, VerificationLookup
 from smp_academy.core import clock
 from smp_academy.extensions import db
+from smp_academy.verification.models import ClinicToken, VerificationLookup
 from smp_academy.verification.services import revoke_token
 from tests import factories
 from tests.certificates import helpers
 from tests.support import rate_limits
 
 CERTIFICATE_KEYS = {
+    "requirements",
     "code",
     "status",
     "holder_name",
@@ -77,6 +78,7 @@ def test_valid_certificate(client, cert):
         "revoked_on": None,
         "revocation_reason": None,
         "verify_url": f"http://academy.example.org/verify/{cert.code}",
+        "requirements": [],
     }
     assert "email" not in response.get_data(as_text=True)
     [lookup] = lookups()
@@ -256,7 +258,7 @@ def test_batch_returns_results_in_order_and_logs_the_clinic(client, clinic, toke
     results = response.get_json()["results"]
     statuses = [r["status"] for r in results]
     assert statuses == ["revoked", "not_found", "valid", "not_found", "not_found"]
-    assert results[0] == services.certificate_json(revoked)
+    assert results[0] == status.certificate_json(revoked)
     assert results[1] == {"code": unknown, "status": "not_found"}
     assert results[2]["code"] == cert.code and set(results[2]) == CERTIFICATE_KEYS
     assert results[3] == {"code": "garbage", "status": "not_found"}

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from smp_academy.certificates import services
-from smp_academy.certificates.models import Certificate, ClinicToken
+from smp_academy.certificates import services, status
+from smp_academy.certificates.models import Certificate
 from smp_academy.extensions import db
+from smp_academy.verification.models import ClinicToken
 from tests.certificates import helpers
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -81,7 +82,7 @@ def test_verify_pdf_reports_genuine_and_tampered_files(cli, trainee, admin, tmp_
     assert report["signed"] is report["intact"] is report["by_academy"] is True
     assert report["valid_signature"] is True
     assert (report["code"], report["status"]) == (cert.code, "valid")
-    assert report["certificate"] == services.certificate_json(cert)
+    assert report["certificate"] == status.certificate_json(cert)
 
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(helpers.altered(pdf, cert.holder_name))
@@ -133,5 +134,5 @@ def test_demo_is_idempotent_and_prints_a_valid_certificate(cli):
         assert email in first.stdout
 
     [cert] = db.session.scalars(select(Certificate)).all()
-    assert cert.code == code and services.status_of(cert) == "valid"
+    assert cert.code == code and status.status_of(cert) == "valid"
     assert cert.pdf_key  # rendered after the command's commit

@@ -17,7 +17,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from smp_academy.certificates import services
+from smp_academy.certificates import requirements, services
 from smp_academy.certificates.models import Certificate
 from smp_academy.core import jobs
 from smp_academy.core.models import AuditEvent
@@ -57,7 +57,7 @@ def test_two_simultaneous_checks_issue_one_certificate(app, own_sessions, monkey
         own_sessions.remove()
 
         barrier = threading.Barrier(2, timeout=10)
-        checked = services.requirements_met
+        checked = requirements.requirements_met
 
         def check_then_wait(*args, **kwargs):
             met = checked(*args, **kwargs)

@@ -8,15 +8,17 @@ import pytest
 from sqlalchemy import select
 
 from smp_academy.auth import services as accounts
-from smp_academy.certificates import services
+from smp_academy.certificates import documents, reminders, services, status
+from smp_academy.certificates import pdf as certificate_pdf
 from smp_academy.certificates.codes import CODE_RE
-from smp_academy.certificates.models import Certificate, RosterEntry
+from smp_academy.certificates.models import Certificate
 from smp_academy.core import clock, jobs
 from smp_academy.core.errors import Conflict, ValidationFailed
 from smp_academy.core.models import AuditEvent, OutboxMessage
 from smp_academy.core.storage import get_storage
 from smp_academy.courses.services import mark_complete
 from smp_academy.extensions import db
+from smp_academy.verification.models import RosterEntry
 from tests import factories
 from tests.certificates import helpers
 from tests.conftest import csrf_token
@@ -127,12 +129,12 @@ def test_revoke_needs_a_reason_and_shows_in_json_then_reinstate(admin, trainee):
     cert = helpers.certificate(trainee)
     with pytest.raises(ValidationFailed):
         services.revoke(admin, cert, "  ")
-    assert services.status_of(cert) == "valid"
+    assert status.status_of(cert) == "valid"
 
     clock.freeze(helpers.at(date(2026, 6, 2)))
     services.revoke(admin, cert, "Falsified practical assessment")
     db.session.flush()
-    data = services.certificate_json(cert)
+    data = status.certificate_json(cert)
     assert data["status"] == "revoked"
     assert data["revoked_on"] == "2026-06-02"
     assert data["revocation_reason"] == "Falsified practical assessment"
@@ -142,7 +144,7 @@ def test_revoke_needs_a_reason_and_shows_in_json_then_reinstate(admin, trainee):
 
     services.reinstate(admin, cert, "Appeal upheld")
     db.session.flush()
-    data = services.certificate_json(cert)
+    data = status.certificate_json(cert)
     assert (data["status"], data["revoked_on"], data["revocation_reason"]) == (
         "valid",
         None,
@@ -165,8 +167,8 @@ def test_reissue_on_a_name_correction_supersedes_the_old_code(admin, trainee):
     assert new.code != old.code
     assert new.holder_name == "Terry O'Trainee"
     assert (new.issued_on, new.expires_on, new.cycle) == (old.issued_on, old.expires_on, 1)
-    assert services.status_of(new) == "valid"
-    data = services.certificate_json(old)
+    assert status.status_of(new) == "valid"
+    data = status.certificate_json(old)
     assert data["status"] == "revoked"
     assert data["superseded_by"] == new.code
     assert new.code in data["revocation_reason"]
@@ -186,17 +188,17 @@ def test_certificate_expires_after_its_validity(trainee):
     cert = helpers.certificate(trainee, validity_months=12)
     assert cert.expires_on == date(2027, 3, 4)
     clock.freeze(helpers.at(date(2027, 3, 4)))
-    assert services.status_of(cert) == "valid"  # valid through its last day
+    assert status.status_of(cert) == "valid"  # valid through its last day
     clock.freeze(helpers.at(date(2027, 3, 5)))
-    assert services.status_of(cert) == "expired"
-    assert services.certificate_json(cert)["status"] == "expired"
+    assert status.status_of(cert) == "expired"
+    assert status.certificate_json(cert)["status"] == "expired"
 
 
 def test_certificate_without_validity_never_expires(trainee):
     cert = helpers.certificate(trainee, validity_months=None)
     clock.freeze(helpers.at(date(2090, 1, 1)))
     assert cert.expires_on is None
-    assert services.certificate_json(cert)["status"] == "valid"
+    assert status.certificate_json(cert)["status"] == "valid"
 
 
 def test_renewal_in_the_window_issues_the_next_cycle_from_the_old_expiry(trainee):
@@ -219,7 +221,7 @@ def test_renewal_in_the_window_issues_the_next_cycle_from_the_old_expiry(trainee
     assert second.code != first.code
     assert second.issued_on == date(2027, 1, 2)
     assert second.expires_on == date(2028, 1, 15)  # starts at the old expiry
-    assert services.status_of(first) == "valid"  # the history stays, still valid until it ends
+    assert status.status_of(first) == "valid"  # the history stays, still valid until it ends
     assert services.check_and_issue(trainee.id) == []
 
 
@@ -231,15 +233,15 @@ def test_expiry_reminders_go_to_the_holder_and_roster_clinics_once(trainee, clin
     db.session.flush()
 
     clock.freeze(helpers.at(date(2026, 12, 10)))  # 36 days before: not yet
-    assert services.send_expiry_reminders() == 0
+    assert reminders.send_expiry_reminders() == 0
     clock.freeze(helpers.at(date(2026, 12, 20)))  # 26 days before
-    assert services.send_expiry_reminders() == 1
+    assert reminders.send_expiry_reminders() == 1
     db.session.flush()
     [to_holder] = [m for m in mails_to(trainee.email) if "expires" in m.subject]
     assert "2027-01-15" in to_holder.body and cert.code in to_holder.body
     [to_clinic] = mails_to(clinic.email)
     assert trainee.name in to_clinic.body and cert.code in to_clinic.body
-    assert services.send_expiry_reminders() == 0
+    assert reminders.send_expiry_reminders() == 0
     assert len(mails_to(clinic.email)) == 1
     assert far.reminder_sent_at is None
 
@@ -259,9 +261,9 @@ def test_revocation_notifies_roster_clinics(admin, trainee, clinic):
 
 def test_pdf_is_rendered_once_after_commit(trainee, monkeypatch):
     calls = []
-    real = services.render_certificate_pdf
+    real = certificate_pdf.render_certificate_pdf
     monkeypatch.setattr(
-        services, "render_certificate_pdf", lambda doc: calls.append(doc.code) or real(doc)
+        certificate_pdf, "render_certificate_pdf", lambda doc: calls.append(doc.code) or real(doc)
     )
     cert = helpers.certificate(trainee)
     assert cert.pdf_key is None and calls == []  # nothing rendered inside the transaction
@@ -269,8 +271,8 @@ def test_pdf_is_rendered_once_after_commit(trainee, monkeypatch):
     assert calls == [cert.code]
     key, digest = cert.pdf_key, cert.pdf_sha256
     assert get_storage().load(key).startswith(b"%PDF")
-    services.render_certificate(cert.id)
-    services.certificate_pdf(cert)
+    documents.render_certificate(cert.id)
+    assert documents.stored_pdf(cert) == get_storage().load(key)
     assert calls == [cert.code]
     assert (cert.pdf_key, cert.pdf_sha256) == (key, digest)
 
@@ -317,13 +319,13 @@ def test_reissue_renders_a_new_pdf_with_the_corrected_name(admin, trainee):
     new = services.reissue(admin, old, "Terry Corrected", "typo")
     jobs.commit()
     assert new.pdf_key and new.pdf_key != old.pdf_key
-    check, found = services.check_pdf(get_storage().load(new.pdf_key))
+    check, found = documents.check_pdf(get_storage().load(new.pdf_key))
     assert check.is_genuine and found.id == new.id
 
 
 def test_validity_ends_on_the_same_day_or_the_end_of_a_shorter_month():
-    assert services.add_months(date(2026, 3, 4), 12) == date(2027, 3, 4)
-    assert services.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert status.add_months(date(2026, 3, 4), 12) == date(2027, 3, 4)
+    assert status.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
 
 
 # --------------------------------------------------------------------------- rosters follow people
@@ -346,7 +348,7 @@ def test_a_name_correction_keeps_the_practitioner_valid_on_clinic_rosters(admin,
     assert roster_certificates(clinic) == [new.id]
     db.session.expire_all()
     [entry] = db.session.scalars(select(RosterEntry).where(RosterEntry.clinic_id == clinic.id))
-    assert services.status_of(entry.certificate) == "valid" and entry.note == "Chair 2"
+    assert status.status_of(entry.certificate) == "valid" and entry.note == "Chair 2"
 
 
 def test_a_renewal_moves_roster_entries_to_the_new_cycle(trainee, clinic):
@@ -361,8 +363,8 @@ def test_a_renewal_moves_roster_entries_to_the_new_cycle(trainee, clinic):
     _, second = certificates_of(trainee)
     assert roster_certificates(clinic) == [second.id]
     clock.freeze(helpers.at(date(2027, 2, 1)))  # the first cycle has ended
-    assert services.status_of(first) == "expired"
-    assert services.status_of(second) == "valid"
+    assert status.status_of(first) == "expired"
+    assert status.status_of(second) == "valid"
 
 
 def test_admin_pages_revoke_and_reissue(client, login, admin, trainee):
@@ -398,4 +400,4 @@ def test_admin_pages_revoke_and_reissue(client, login, admin, trainee):
     )
     assert response.status_code == 302
     db.session.refresh(new)
-    assert services.certificate_json(new)["revocation_reason"] == "Issued in error"
+    assert status.certificate_json(new)["revocation_reason"] == "Issued in error"

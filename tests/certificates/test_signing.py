@@ -13,13 +13,9 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
+from smp_academy.certificates.dev_identity import DEV_SUBJECT, ensure_dev_signing_identity
 from smp_academy.certificates.pdf import CertificateDocument
-from smp_academy.certificates.signing import (
-    DEV_SUBJECT,
-    PdfSigner,
-    ensure_dev_signing_identity,
-    verify_signed_pdf,
-)
+from smp_academy.certificates.signing import PdfSigner, verify_signed_pdf
 
 
 def flip_byte(data: bytes, offset: int) -> bytes:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from smp_academy.certificates import services
 from smp_academy.certificates.codes import ALPHABET, generate_code
-from smp_academy.certificates.models import ClinicToken, RosterEntry, VerificationLookup
 from smp_academy.core import clock
 from smp_academy.extensions import db
+from smp_academy.verification.models import ClinicToken, RosterEntry, VerificationLookup
 from tests import factories
 from tests.certificates import helpers
 from tests.conftest import csrf_token

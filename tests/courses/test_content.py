@@ -8,18 +8,15 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from smp_academy.courses.content import (
-    ContentBundle,
-    ContentInvalid,
-    CourseSpec,
-    LessonSpec,
-    load_content,
-)
+from smp_academy.admin.content import ContentBundle, load_content
+from smp_academy.core.content_files import ContentInvalid
+from smp_academy.courses.content import CourseSpec, LessonSpec
 from smp_academy.courses.markdown import render_markdown
 from smp_academy.quizzes.question_types import QUESTION_TYPES, validate_question
 from tests.courses.helpers import REAL_CONTENT
 
 COURSES = {
+    "professional-practice",
     "smp-foundations",
     "pigment-science",
     "hairline-design",

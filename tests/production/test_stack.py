@@ -42,9 +42,10 @@ from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
 from smp_academy import create_app
+from smp_academy.certificates import documents as certificate_documents
 from smp_academy.certificates import services as certificates
+from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
 from smp_academy.certificates.models import Certificate, Certification
-from smp_academy.certificates.signing import ensure_dev_signing_identity
 from smp_academy.core import jobs
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
@@ -544,7 +545,7 @@ def test_a_certificate_is_rendered_by_the_worker(app_context, stack: Stack, buck
     cert = wait_for_worker("the worker to render the certificate", stack.worker, rendered)
     pdf = bucket.get(cert.pdf_key)
     assert pdf.startswith(b"%PDF")
-    check, found = certificates.check_pdf(pdf)
+    check, found = certificate_documents.check_pdf(pdf)
     assert check.is_genuine, check.reason
     assert check.code == code
     assert found is not None and found.id == cert_id

@@ -14,6 +14,7 @@ from smp_academy.core.models import AuditEvent
 from smp_academy.extensions import db
 from smp_academy.quizzes import services
 from smp_academy.quizzes.models import Attempt, AttemptAnswer
+from smp_academy.quizzes.settings import QuizSettings
 from tests import factories
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -255,7 +256,13 @@ def test_passing_sends_requirement_met(trainee):
 
 @pytest.mark.parametrize(
     ("method", "expected"),
-    [("highest", 5 / 7), ("latest", 3 / 7), ("first", 1 / 7), ("average", 3 / 7), (None, 5 / 7)],
+    [
+        ("highest", 5 / 7),
+        ("latest", 3 / 7),
+        ("first", 1 / 7),
+        ("average", 3 / 7),
+        (QuizSettings().grading_method, 5 / 7),  # the default
+    ],
 )
 def test_graded_score_across_attempts(trainee, method, expected):
     quiz = factories.quiz()
