@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from smp_academy.courses.content import ContentBundle, CourseSpec, LessonSpec, load_content
+from smp_academy.admin.content import ContentBundle, load_content
+from smp_academy.courses.content import CourseSpec, LessonSpec
 from tests.courses.helpers import REAL_CONTENT
 from tests.courses.test_content import _reading_words, _sections
 
