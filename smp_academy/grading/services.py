@@ -21,7 +21,7 @@ from smp_academy.core.events import requirement_met
 from smp_academy.core.notify import notify
 from smp_academy.core.roles import Role
 from smp_academy.courses.models import CohortMember, CohortRole
-from smp_academy.courses.permissions import instructed_trainee_ids, instructs
+from smp_academy.courses.permissions import instructed_trainee_ids
 from smp_academy.extensions import db
 from smp_academy.grading.models import Grade, Pin, ReusableComment
 from smp_academy.practice.models import Exercise, Submission, SubmissionState
@@ -103,15 +103,6 @@ def oldest_waiting_at(user: User) -> datetime | None:
             Submission.state == SubmissionState.SUBMITTED
         )
     )
-
-
-def can_grade(user: Any, submission: Submission) -> bool:
-    """Admins, and the instructors of one of the trainee's cohorts."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.INSTRUCTOR and instructs(user.id, submission.trainee_id)
 
 
 def claim(user: User, submission: Submission) -> None:

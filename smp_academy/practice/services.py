@@ -18,7 +18,8 @@ from smp_academy.core.storage import get_storage, new_key
 from smp_academy.courses.models import CohortMember, CohortRole, Course
 from smp_academy.extensions import db
 from smp_academy.practice.analysis import MarkersNotFound, UnreadableImage, analyze, render_overlay
-from smp_academy.practice.models import AnalysisStatus, Exercise, Photo, Submission, SubmissionState
+from smp_academy.practice.models import AnalysisStatus, Exercise, Photo, Submission
+from smp_academy.practice.permissions import can_submit, submit_refusal
 from smp_academy.practice.uploads import UploadRejected, clean_photo, safe_filename
 
 PHOTO_PREFIX = "photos"
@@ -60,23 +61,12 @@ def history(trainee: User, exercise: Exercise) -> list[Submission]:
     )
 
 
-def can_submit(trainee: User, exercise: Exercise, versions: list[Submission]) -> str | None:
-    """Why a new submission is not possible now, or None."""
-    latest = versions[0] if versions else None
-    if latest is None or latest.state == SubmissionState.NEEDS_WORK:
-        return None
-    if latest.state == SubmissionState.PASSED:
-        return "You have passed this exercise."
-    return "Your last submission is waiting for an instructor; you can resubmit if it needs work."
-
-
 def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str = "") -> Submission:
     """A new submission (or a new version after "needs work"). Every photo is validated before
     anything is stored; files are written before the rows that name them."""
     versions = history(trainee, exercise)
-    refusal = can_submit(trainee, exercise, versions)
-    if refusal:
-        raise Conflict(refusal)
+    if not can_submit(trainee, exercise, versions):
+        raise Conflict(submit_refusal(versions))
     photos = _validated(exercise, uploads)
     stored = _store(photos)
     previous = versions[0] if versions else None

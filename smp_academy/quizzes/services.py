@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from smp_academy.auth.models import User
@@ -16,6 +16,7 @@ from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
+from smp_academy.core.roles import Role
 from smp_academy.core.rows import get_or_create, lock
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
@@ -420,12 +421,22 @@ def review_items(attempt: Attempt) -> list[dict[str, Any]]:
     return items
 
 
-def accommodations_for(quiz: Quiz) -> list[tuple[Accommodation, User]]:
-    return list(
-        db.session.execute(
-            select(Accommodation, User)
-            .join(User, User.id == Accommodation.user_id)
-            .where(Accommodation.quiz_id == quiz.id)
-            .order_by(Accommodation.granted_at.desc())
-        )
+def accommodations_for(quiz: Quiz, trainees: Select | None) -> list[tuple[Accommodation, User]]:
+    """The quiz's accommodations of the trainees in scope (None: everyone's)."""
+    stmt = (
+        select(Accommodation, User)
+        .join(User, User.id == Accommodation.user_id)
+        .where(Accommodation.quiz_id == quiz.id)
+        .order_by(Accommodation.granted_at.desc())
     )
+    if trainees is not None:
+        stmt = stmt.where(Accommodation.user_id.in_(trainees))
+    return list(db.session.execute(stmt))
+
+
+def accommodation_candidates(trainees: Select | None) -> list[User]:
+    """Active trainees in scope, by name, for the accommodation form."""
+    stmt = select(User).where(User.role == Role.TRAINEE, User.active).order_by(User.name)
+    if trainees is not None:
+        stmt = stmt.where(User.id.in_(trainees))
+    return list(db.session.scalars(stmt))
