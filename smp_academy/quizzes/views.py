@@ -28,7 +28,9 @@ from smp_academy.courses.permissions import (
     visible_cohorts,
 )
 from smp_academy.extensions import db
+from smp_academy.quizzes import accommodations as grants
 from smp_academy.quizzes import reports, services
+from smp_academy.quizzes import review as attempt_review
 from smp_academy.quizzes.forms import AccommodationForm, ActionForm
 from smp_academy.quizzes.models import Attempt, Quiz
 
@@ -158,7 +160,7 @@ def review_attempt(attempt_id: int):
         "quizzes/review.html",
         attempt=attempt,
         quiz=attempt.quiz,
-        items=services.review_items(attempt),
+        items=attempt_review.review_items(attempt),
         course_slug=_course_slug(attempt.quiz),
         show_correct=staff or review.show_correct_answers,
         show_explanations=staff or review.show_explanations,
@@ -208,13 +210,13 @@ def accommodations(slug: str):
     quiz = services.get_quiz(slug)
     form = AccommodationForm()
     scope = trainee_scope(current_user)
-    trainees = services.accommodation_candidates(scope)
+    trainees = grants.accommodation_candidates(scope)
     form.trainee.choices = [SelectChoice(u.id, f"{u.name} <{u.email}>") for u in trainees]
     if form.validate_on_submit():
         trainee = db.get_or_404(User, form.trainee.data)
         require(can_view_trainee_work(current_user, trainee.id), hide=True)
         with form_errors(form):
-            services.grant_accommodation(
+            grants.grant_accommodation(
                 current_user,
                 quiz,
                 trainee,
@@ -228,7 +230,7 @@ def accommodations(slug: str):
         "quizzes/accommodations.html",
         quiz=quiz,
         form=form,
-        grants=services.accommodations_for(quiz, scope),
+        grants=grants.accommodations_for(quiz, scope),
     )
 
 
