@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
@@ -68,3 +70,43 @@ class UserSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class DeletionState(enum.StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"  # confirmed by an admin: the account is pseudonymised
+    CANCELLED = "cancelled"  # withdrawn by the trainee
+
+
+class DeletionRequest(db.Model):
+    """A trainee's request to delete their account, confirmed by an admin. Kept after the
+    deletion as the record that it happened (and of what was kept, in ``outcome``)."""
+
+    __tablename__ = "account_deletion_requests"
+    __table_args__ = (
+        # One open request per account, settled by the database (a double click, two tabs).
+        Index(
+            "uq_account_deletion_requests_pending",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+        CheckConstraint(
+            "(state = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[DeletionState] = mapped_column(
+        state_type(DeletionState), default=DeletionState.PENDING
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # What was removed and what was kept, counted by kind (shown to the admin afterwards).
+    outcome: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,8 +26,21 @@ from smp_academy.core.types import UTCDateTime, state_type
 from smp_academy.extensions import db
 
 
+class PrerequisitesMode(enum.StrEnum):
+    """Whether a course's quiz and exercises wait for its prerequisites (content decides)."""
+
+    ENFORCED = "enforced"
+    ADVISORY = "advisory"
+
+
 class Course(db.Model):
     __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint(
+            "prerequisites_mode IN ('enforced', 'advisory')", name="prerequisites_mode_known"
+        ),
+        CheckConstraint("available_after_days >= 0", name="release_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -36,6 +50,14 @@ class Course(db.Model):
     estimated_hours: Mapped[float] = mapped_column(Float)
     position: Mapped[int] = mapped_column(Integer, default=0)
     prerequisite_slugs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    prerequisites_mode: Mapped[PrerequisitesMode] = mapped_column(
+        state_type(PrerequisitesMode, 10),
+        default=PrerequisitesMode.ENFORCED,
+        server_default=PrerequisitesMode.ENFORCED.value,
+    )
+    # Drip release: the course (its lessons, quiz and exercises) opens this many days after the
+    # trainee's start (their cohort's start date, else their enrolment).
+    available_after_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -49,7 +71,10 @@ class Lesson(db.Model):
     """A lesson; its HTML is rendered once per content version, at sync."""
 
     __tablename__ = "lessons"
-    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug"),
+        CheckConstraint("available_after_days >= 0", name="release_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
@@ -62,6 +87,8 @@ class Lesson(db.Model):
     toc: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Drip release: days after the trainee's start (see Course.available_after_days).
+    available_after_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A lesson removed from content/ is retired, not deleted: progress rows refer to it.
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -88,13 +115,20 @@ class CohortRole(enum.StrEnum):
 
 
 class Cohort(db.Model):
-    """A group of trainees taught and graded by its instructors."""
+    """A group of trainees taught and graded by its instructors. An intake cohort takes the
+    trainees who register on their own, so that their work reaches an instructor."""
 
     __tablename__ = "cohorts"
+    __table_args__ = (
+        CheckConstraint("turnaround_days BETWEEN 1 AND 60", name="turnaround_in_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     starts_on: Mapped[str | None] = mapped_column(String(10))
+    is_intake: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The days within which the cohort's instructors aim to grade a submission (told to trainees).
+    turnaround_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     members: Mapped[list[CohortMember]] = relationship(

@@ -55,6 +55,7 @@ class SubmissionState(enum.StrEnum):
     IN_REVIEW = "in_review"
     PASSED = "passed"
     NEEDS_WORK = "needs_work"
+    WITHDRAWN = "withdrawn"  # by the trainee, before anyone claimed it
 
 
 class AnalysisStatus(enum.StrEnum):
@@ -69,19 +70,20 @@ STATE_LABELS = {
     SubmissionState.IN_REVIEW: "In review",
     SubmissionState.PASSED: "Passed",
     SubmissionState.NEEDS_WORK: "Needs work",
+    SubmissionState.WITHDRAWN: "Withdrawn",
 }
+STATE_VALUES = ", ".join(f"'{state.value}'" for state in SubmissionState)
 
 
 class Submission(db.Model):
     """One version of a trainee's work on an exercise; a resubmission is a new version linked
-    to the previous one. Never edited by the trainee once submitted."""
+    to the previous one. Never edited by the trainee once submitted; withdrawn (by the trainee)
+    only while it waits unclaimed."""
 
     __tablename__ = "submissions"
     __table_args__ = (
         UniqueConstraint("exercise_id", "trainee_id", "version"),
-        CheckConstraint(
-            "state IN ('submitted', 'in_review', 'passed', 'needs_work')", name="state_known"
-        ),
+        CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
         CheckConstraint(
             "(state = 'in_review') = (claimed_by_id IS NOT NULL)", name="review_has_claimant"
         ),
