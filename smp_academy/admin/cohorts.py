@@ -8,13 +8,17 @@ from sqlalchemy import select
 
 from smp_academy.admin.forms import CohortForm, ConfirmForm, MemberForm
 from smp_academy.admin.views import bp
+from smp_academy.auth.models import User
+from smp_academy.core.boundary import refused_to
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
-from smp_academy.courses import cohorts
+from smp_academy.courses import cohorts, intake
 from smp_academy.courses import services as courses
+from smp_academy.courses.forms import AssignForm, CohortSettingsForm
 from smp_academy.courses.models import Cohort, CohortRole
-from smp_academy.courses.permissions import can_view_cohort
+from smp_academy.courses.permissions import can_view_cohort, visible_cohorts
 from smp_academy.extensions import db
+from smp_academy.practice.services import waiting_by_trainee
 
 
 @bp.route("/cohorts", methods=["GET", "POST"])
@@ -49,10 +53,63 @@ def show_cohort(cohort_id: int):
         "admin/cohort.html",
         cohort=cohort,
         form=form,
+        settings=CohortSettingsForm(obj=cohort),
         confirm=ConfirmForm(),
         trainees=cohorts.member_rows(cohort, CohortRole.TRAINEE),
         instructors=cohorts.member_rows(cohort, CohortRole.INSTRUCTOR),
     )
+
+
+@bp.post("/cohorts/<int:cohort_id>/settings")
+@roles_required(Role.ADMIN)
+@refused_to(".show_cohort")
+def cohort_settings(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = CohortSettingsForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".show_cohort", cohort_id=cohort.id))
+    cohorts.update_settings(
+        current_user,
+        cohort,
+        is_intake=form.is_intake.data,
+        turnaround_days=form.turnaround_days.data,
+    )
+    flash(f"The settings of {cohort.name} are saved.", "success")
+    return redirect(url_for(".show_cohort", cohort_id=cohort.id))
+
+
+@bp.get("/unassigned")
+@roles_required(Role.INSTRUCTOR, Role.ADMIN)
+def unassigned_trainees():
+    """Trainees whom no instructor teaches, with their waiting work, to be taken on."""
+    trainees = intake.unassigned_trainees()
+    form = AssignForm()
+    form.cohort.choices = [(c.id, c.name) for c in visible_cohorts(current_user)]
+    return render_template(
+        "admin/cohort_unassigned.html",
+        trainees=trainees,
+        waiting=waiting_by_trainee(intake.unassigned_trainee_ids()),
+        intake_open=intake.open_intake_cohort(),
+        form=form,
+    )
+
+
+@bp.post("/unassigned/<int:user_id>")
+@roles_required(Role.INSTRUCTOR, Role.ADMIN)
+@refused_to(".unassigned_trainees")
+def assign_trainee(user_id: int):
+    trainee = db.get_or_404(User, user_id)
+    form = AssignForm()
+    form.cohort.choices = [(c.id, c.name) for c in visible_cohorts(current_user)]
+    if not form.validate_on_submit():
+        flash("Choose one of your cohorts.", "error")
+        return redirect(url_for(".unassigned_trainees"))
+    cohort = db.get_or_404(Cohort, form.cohort.data)
+    require(can_view_cohort(current_user, cohort), hide=True)
+    intake.take_on(current_user, cohort, trainee)
+    flash(f"{trainee.name} is now in {cohort.name}.", "success")
+    return redirect(url_for(".unassigned_trainees"))
 
 
 @bp.post("/cohorts/<int:cohort_id>/members/<int:member_id>/remove")

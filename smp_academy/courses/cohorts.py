@@ -54,6 +54,20 @@ def add_member(cohort: Cohort, user: User, role: str, actor: User | None = None)
     return member
 
 
+def update_settings(actor: User, cohort: Cohort, *, is_intake: bool, turnaround_days: int) -> None:
+    """Open or close the cohort as an intake cohort, and set its target turnaround."""
+    if not 1 <= turnaround_days <= 60:
+        raise ValidationFailed("The turnaround is between 1 and 60 days.", field="turnaround_days")
+    cohort.is_intake, cohort.turnaround_days = is_intake, turnaround_days
+    audit.record(
+        actor,
+        "cohort.settings_changed",
+        cohort,
+        is_intake=is_intake,
+        turnaround_days=turnaround_days,
+    )
+
+
 def add_member_by_email(actor: User, cohort: Cohort, email: str) -> User:
     """Add the account with this e-mail address in its own role (trainee or instructor)."""
     user = find_user_by_email(email)

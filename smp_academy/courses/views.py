@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user, login_required, user_logged_in
 
 from smp_academy.core.boundary import writes
 from smp_academy.core.roles import Role, roles_required
-from smp_academy.courses import services
+from smp_academy.courses import intake, services
 from smp_academy.courses.forms import ProgressForm
 
 bp = Blueprint("courses", __name__)
+
+
+@bp.record_once
+def _place_trainees_on_sign_in(state: BlueprintSetupState) -> None:
+    """A trainee whom no instructor teaches joins the open intake cohort when signing in."""
+    user_logged_in.connect(intake.place_on_sign_in, sender=state.app)
+
 
 # Figures are SVG: served as images, they must not run anything even if opened directly.
 FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"

@@ -13,13 +13,17 @@ from smp_academy.core.errors import ValidationFailed
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors, safe_next
 from smp_academy.courses.cohorts import cohorts_of_instructor
+from smp_academy.courses.intake import review_promise, unassigned_trainee_ids
 from smp_academy.courses.models import Cohort
 from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
 from smp_academy.grading import services
 from smp_academy.grading.forms import ActionForm, CommentForm, GradeForm
 from smp_academy.grading.permissions import can_grade
+from smp_academy.practice.forms import WithdrawForm
 from smp_academy.practice.models import STATE_LABELS, Exercise, Submission
+from smp_academy.practice.permissions import can_withdraw
+from smp_academy.practice.services import waiting_by_trainee
 from smp_academy.practice.suggestions import suggest_levels
 
 bp = Blueprint("grading", __name__)
@@ -67,6 +71,7 @@ def grading_queue():
         ).all(),
         states=STATE_LABELS,
         form=ActionForm(),
+        unassigned=len(waiting_by_trainee(unassigned_trainee_ids())),
     )
 
 
@@ -191,4 +196,7 @@ def show_submission(submission_id: int):
         previous=db.session.get(Submission, submission.previous_id)
         if submission.previous_id
         else None,
+        promise=review_promise(submission.trainee_id),
+        can_withdraw=can_withdraw(current_user, submission),
+        withdraw_form=WithdrawForm(),
     )

@@ -15,3 +15,7 @@ class SubmissionForm(FlaskForm):
     note = TextAreaField(
         "A note for your instructor (optional)", validators=[Optional(), Length(max=2000)]
     )
+
+
+class WithdrawForm(FlaskForm):
+    """A button carrying only the CSRF token."""

@@ -5,22 +5,31 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from smp_academy.auth.models import User
-from smp_academy.core import jobs
+from smp_academy.core import audit, jobs
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.notify import notify
 from smp_academy.core.storage import get_storage, new_key
+from smp_academy.courses.intake import place_in_intake
 from smp_academy.courses.models import CohortMember, CohortRole, Course
 from smp_academy.extensions import db
 from smp_academy.practice.analysis import MarkersNotFound, UnreadableImage, analyze, render_overlay
-from smp_academy.practice.models import AnalysisStatus, Exercise, Photo, Submission
+from smp_academy.practice.models import (
+    AnalysisStatus,
+    Exercise,
+    Photo,
+    Submission,
+    SubmissionState,
+)
 from smp_academy.practice.permissions import can_submit, submit_refusal
-from smp_academy.practice.uploads import UploadRejected, clean_photo, safe_filename
+from smp_academy.practice.photo_check import measurability_problems
+from smp_academy.practice.uploads import CleanPhoto, UploadRejected, clean_photo, safe_filename
 
 PHOTO_PREFIX = "photos"
 
@@ -62,8 +71,10 @@ def history(trainee: User, exercise: Exercise) -> list[Submission]:
 
 
 def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str = "") -> Submission:
-    """A new submission (or a new version after "needs work"). Every photo is validated before
-    anything is stored; files are written before the rows that name them."""
+    """A new submission (or a new version after "needs work" or a withdrawal). Every photo is
+    validated and checked to be measurable before anything is stored; files are written before
+    the rows that name them. The trainee's instructors hear of it (a trainee nobody teaches
+    joins the open intake cohort first)."""
     versions = history(trainee, exercise)
     if not can_submit(trainee, exercise, versions):
         raise Conflict(submit_refusal(versions))
@@ -107,6 +118,8 @@ def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str =
         raise
     for photo in submission.photos:
         jobs.enqueue(analyze_photo, photo.id)
+    place_in_intake(trainee)
+    _notify_instructors(submission)
     return submission
 
 
@@ -118,25 +131,31 @@ def _validated(exercise: Exercise, uploads: list[Upload]):
         raise ValidationFailed(
             f"Upload {count} photo{'s' if high > 1 else ''} for this exercise.", field="photos"
         )
-    config = current_app.config
     cleaned, problems = [], []
     for upload in uploads:
-        try:
-            cleaned.append(
-                (
-                    upload,
-                    clean_photo(
-                        upload.data,
-                        max_bytes=config["UPLOAD_MAX_BYTES"],
-                        max_pixels=config["UPLOAD_MAX_PIXELS"],
-                    ),
-                )
-            )
-        except UploadRejected as error:
-            problems.append(f"“{safe_filename(upload.filename)}” {error}.")
+        clean, refusals = _cleaned_and_measurable(upload)
+        problems += refusals
+        if clean is not None:
+            cleaned.append((upload, clean))
     if problems:
-        raise ValidationFailed(" ".join(problems) + " Nothing was uploaded.", field="photos")
+        raise ValidationFailed(
+            " ".join(problems) + " Nothing was uploaded; the exercise stays open for new photos.",
+            field="photos",
+        )
     return cleaned
+
+
+def _cleaned_and_measurable(upload: Upload) -> tuple[CleanPhoto | None, list[str]]:
+    """The cleaned photo, and why it is refused (unreadable, or not measurable) if it is."""
+    name, max_pixels = safe_filename(upload.filename), current_app.config["UPLOAD_MAX_PIXELS"]
+    try:
+        clean = clean_photo(
+            upload.data, max_bytes=current_app.config["UPLOAD_MAX_BYTES"], max_pixels=max_pixels
+        )
+    except UploadRejected as error:
+        return None, [f"“{name}” {error}."]
+    problems = measurability_problems(clean.data, max_pixels=max_pixels)
+    return clean, [f"“{name}” cannot be measured: {p.message}. {p.how_to_fix}" for p in problems]
 
 
 def _store(photos) -> list[tuple[str, str]]:
@@ -204,7 +223,39 @@ def known_photo_keys() -> set[str]:
     return {key for row in rows for key in row if key}
 
 
-def notify_instructors(submission: Submission) -> None:
+def withdraw(trainee: User, submission: Submission) -> None:
+    """Take back a submission nobody has claimed yet, so the exercise opens for new photos.
+    The conditional UPDATE settles a race with an instructor's claim: the first one wins."""
+    if submission.trainee_id != trainee.id:
+        raise NotFound("No such submission.")
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.state == SubmissionState.SUBMITTED)
+        .values(state=SubmissionState.WITHDRAWN)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(submission)
+    if result.rowcount != 1:
+        raise Conflict(
+            f"This submission can no longer be withdrawn: it is {submission.state_label.lower()}."
+        )
+    audit.record(trainee, "submission.withdrawn", submission)
+
+
+def waiting_by_trainee(trainee_ids: Select) -> dict[int, tuple[int, datetime]]:
+    """Per trainee: how many submissions wait or are in review, and since when (one query)."""
+    rows = db.session.execute(
+        select(Submission.trainee_id, func.count(Submission.id), func.min(Submission.submitted_at))
+        .where(
+            Submission.trainee_id.in_(trainee_ids),
+            Submission.state.in_([SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW]),
+        )
+        .group_by(Submission.trainee_id)
+    )
+    return {trainee_id: (count, oldest) for trainee_id, count, oldest in rows}
+
+
+def _notify_instructors(submission: Submission) -> None:
     """Tell the trainee's instructors (of any shared cohort) that work is waiting."""
     cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id == submission.trainee_id)
     teachers = db.session.scalars(

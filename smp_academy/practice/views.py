@@ -5,14 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from smp_academy.core.boundary import refused_to
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.storage import get_storage
 from smp_academy.core.web import form_errors
+from smp_academy.courses.intake import review_promise
 from smp_academy.courses.models import Course
 from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
 from smp_academy.practice import services
-from smp_academy.practice.forms import SubmissionForm
+from smp_academy.practice.forms import SubmissionForm, WithdrawForm
+from smp_academy.practice.models import Submission
 from smp_academy.practice.permissions import can_submit, submit_refusal
 from smp_academy.practice.template import render_template_pdf
 
@@ -36,6 +39,7 @@ def _exercise_page(exercise, form: SubmissionForm) -> str:
         course=db.session.get(Course, exercise.course_id),
         refusal=None if can_submit(current_user, exercise, versions) else submit_refusal(versions),
         form=form,
+        promise=review_promise(current_user.id),
     )
 
 
@@ -66,14 +70,33 @@ def create_submission(slug: str):
         ]
         with form_errors(form):
             submission = services.submit(current_user, exercise, uploads, form.note.data or "")
-            services.notify_instructors(submission)
-            flash(
-                "Your photos are uploaded. The automatic analysis is on the submission page; "
-                "an instructor will grade your work.",
-                "success",
-            )
+            flash(_uploaded_message(submission), "success")
             return redirect(url_for("grading.show_submission", submission_id=submission.id))
     return _exercise_page(exercise, form), 400
+
+
+def _uploaded_message(submission: Submission) -> str:
+    promise = review_promise(submission.trainee_id)
+    due = promise.due_text(submission.submitted_at)
+    if not promise.reviewers:
+        return (
+            "Your photos are uploaded. No instructor teaches you yet: an administrator will "
+            f"assign one, and you can expect feedback by {due}."
+        )
+    return f"Your photos are uploaded. {promise.names} will grade your work by {due}."
+
+
+@bp.post("/submissions/<int:submission_id>/withdraw")
+@roles_required(Role.TRAINEE)
+@refused_to("grading.show_submission")
+def withdraw_submission(submission_id: int):
+    submission = db.get_or_404(Submission, submission_id)
+    require(submission.trainee_id == current_user.id, hide=True)
+    if not WithdrawForm().validate_on_submit():
+        abort(400)
+    services.withdraw(current_user, submission)
+    flash("Your submission is withdrawn. Upload new photos when you are ready.", "success")
+    return redirect(url_for(".show_exercise", slug=submission.exercise.slug))
 
 
 @bp.get("/photos/<int:photo_id>/<any(full, thumb, overlay):kind>")

@@ -5,6 +5,7 @@ Plain functions that flush; the test's transaction rolls them back."""
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 from collections.abc import Iterator
@@ -12,7 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+import cv2
+import numpy as np
+from flask import Flask, current_app
 from PIL import Image
 
 from smp_academy.auth.models import User
@@ -20,6 +23,7 @@ from smp_academy.core.storage import Storage
 from smp_academy.courses.models import Cohort, Course
 from smp_academy.extensions import db
 from smp_academy.practice import services as practice
+from smp_academy.practice.analysis import geometry
 from smp_academy.practice.models import Exercise, Submission
 from tests import factories
 
@@ -104,6 +108,47 @@ def jpeg(size: tuple[int, int] = (64, 48), color: Any = (180, 120, 90), **save: 
     return out.getvalue()
 
 
+#: the resolution of template photos: 10 px/mm, enough for the analysis not to warn
+TEMPLATE_PX_PER_MM = 10
+TEMPLATE_MARGIN_MM = 25
+
+
+@functools.cache
+def _template_gray() -> np.ndarray:
+    """The printed frame seen from above (portrait, like the A4 page): the four markers, a few
+    dots in the square."""
+    x0, y0, x1, y1 = geometry.frame_bounds_mm()
+    scale, margin = TEMPLATE_PX_PER_MM, TEMPLATE_MARGIN_MM
+
+    def px(x_mm: float, y_mm: float) -> tuple[int, int]:
+        return round((x_mm - x0 + margin) * scale), round((y_mm - y0 + margin) * scale)
+
+    width, height = px(x1 + margin, y1 + 3 * margin)
+    page = np.full((height, width), 255, np.uint8)
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    side = round(geometry.MARKER_MM * scale)
+    for marker_id, (x, y) in geometry.MARKER_ORIGINS_MM.items():
+        left, top = px(x, y)
+        page[top : top + side, left : left + side] = cv2.aruco.generateImageMarker(
+            dictionary, marker_id, side
+        )
+    for row in range(5, 100, 10):
+        for col in range(5, 100, 10):
+            cv2.circle(page, px(col, row), 3, 20, -1)
+    return page
+
+
+def template_jpeg(color: Any = "white", **save: Any) -> bytes:
+    """A measurable photo of the practice template on paper of ``color`` (``save`` passes e.g.
+    ``exif=`` to Pillow); different colours make different files."""
+    gray = Image.fromarray(_template_gray())
+    paper = Image.new("RGB", gray.size, color)
+    photo = Image.composite(paper, Image.new("RGB", gray.size, "black"), gray)
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=90, **save)
+    return out.getvalue()
+
+
 def image_bytes(fmt: str, size: tuple[int, int] = (64, 48), mode: str = "RGB") -> bytes:
     out = io.BytesIO()
     Image.new(mode, size, (40, 90, 160, 200)[: len(mode)]).save(out, fmt)
@@ -114,8 +159,12 @@ def submission(
     trainee: User, exercise_: Exercise, photos: list[bytes] | None = None, note: str = ""
 ) -> Submission:
     """A submission through the real service (its analysis jobs stay queued, never run)."""
-    uploads = [practice.Upload(f"photo-{i}.jpg", data) for i, data in enumerate(photos or [jpeg()])]
-    row = practice.submit(trainee, exercise_, uploads, note)
+    uploads = [
+        practice.Upload(f"photo-{i}.jpg", data)
+        for i, data in enumerate(photos or [template_jpeg()])
+    ]
+    with current_app.test_request_context():  # the instructors' notices carry links
+        row = practice.submit(trainee, exercise_, uploads, note)
     db.session.flush()
     return row
 

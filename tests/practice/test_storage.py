@@ -198,12 +198,13 @@ def test_an_upload_through_the_app_on_s3(app, client, login, trainee, moto_endpo
     exercise = helpers.exercise()
     with helpers.swapped_storage(app, store):
         login(trainee)
-        assert _upload(client, exercise, "work.jpg", helpers.jpeg((320, 240))).status_code == 302
+        data = helpers.template_jpeg()
+        assert _upload(client, exercise, "work.jpg", data).status_code == 302
         photo = db.session.scalar(select(Photo))
-        assert helpers.stored_keys(store) == {photo.storage_key, photo.thumb_key}
+        assert helpers.stored_keys(store) == {photo.storage_key, photo.thumb_key, photo.overlay_key}
         served = client.get(f"/photos/{photo.id}/full")
         assert served.status_code == 200 and served.data == store.load(photo.storage_key)
-        assert Image.open(io.BytesIO(served.data)).size == (320, 240)
+        assert Image.open(io.BytesIO(served.data)).size == Image.open(io.BytesIO(data)).size
         assert client.get(f"/photos/{photo.id}/thumb").data == store.load(photo.thumb_key)
 
 
@@ -242,7 +243,7 @@ def test_a_crash_between_file_write_and_commit_leaves_no_orphans_after_cleanup(
 
         login(trainee)
         with flush_fails_once() as failures:
-            response = _upload(client, exercise, "crash.jpg", helpers.jpeg(color="red"))
+            response = _upload(client, exercise, "crash.jpg", helpers.template_jpeg("mistyrose"))
         assert failures == [1]
         assert response.status_code == 500
         assert db.session.scalar(select(func.count(Submission.id))) == 1

@@ -84,7 +84,9 @@ def test_needs_work_then_version_two_linked_to_one(app, client, login, setup, ex
     assert first.state == SubmissionState.NEEDS_WORK
 
     login(setup.trainee)
-    response = _post(client, exercise, [("again.jpg", helpers.jpeg(color="navy"))], "Better?")
+    response = _post(
+        client, exercise, [("again.jpg", helpers.template_jpeg("lavender"))], "Better?"
+    )
     assert response.status_code == 302
     second = db.session.scalar(select(Submission).where(Submission.version == 2))
     assert response.headers["Location"] == f"/submissions/{second.id}"
@@ -168,16 +170,24 @@ def test_the_analysis_runs_after_commit_and_stores_a_report_and_an_overlay(
     assert overlay.status_code == 200 and overlay.mimetype == "image/png"
 
 
-def test_a_photo_without_markers_is_marked_no_markers(client, login, setup, exercise, covered):
+def test_a_photo_without_markers_is_refused_at_upload_with_how_to_retake_it(
+    client, login, setup, exercise, covered, storage
+):
     login(setup.trainee)
-    assert _post(client, exercise, [("covered.jpg", covered)]).status_code == 302
-    photo = db.session.scalar(select(Photo))
-    assert photo.analysis_status == "no_markers"
-    assert "markers not found" in photo.analysis_error
-    assert photo.overlay_key is None and photo.analysis is None
-    page = client.get(f"/submissions/{photo.submission_id}").get_data(as_text=True)
-    assert "markers not found" in page
-    assert client.get(f"/photos/{photo.id}/overlay").status_code == 404
+    response = _post(
+        client, exercise, [("IMG_7.jpg", helpers.template_jpeg()), ("covered.jpg", covered)]
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert (
+        "“covered.jpg” cannot be measured: template markers not found: photograph the whole "
+        "printed frame. Retake it from directly above" in page
+    )
+    assert "“IMG_7.jpg”" not in page  # the good photo is not blamed
+    assert "Nothing was uploaded; the exercise stays open for new photos." in page
+    assert 'name="photos"' in page  # the form is still there: the exercise is not locked
+    assert _count(Submission) == 0 and _count(Photo) == 0
+    assert helpers.stored_keys(storage) == set()
 
 
 # --------------------------------------------------------------------------- permissions

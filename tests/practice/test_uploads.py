@@ -62,24 +62,32 @@ def _gps_exif() -> bytes:
     return exif.tobytes()
 
 
-def _rotated_jpeg() -> bytes:
-    """80×40 as stored, left half red and right half blue, with orientation 6 ("rotate 90°
-    clockwise to view"): upright it is 40×80 with red on top."""
-    image = Image.new("RGB", (80, 40), "blue")
-    image.paste((255, 0, 0), (0, 0, 40, 40))
+def _rotated_jpeg(image: Image.Image | None = None) -> bytes:
+    """``image`` (by default 40×80, red on top, blue below) stored turned a quarter turn
+    anticlockwise, with orientation 6 ("rotate 90° clockwise to view")."""
+    if image is None:
+        image = Image.new("RGB", (40, 80), "blue")
+        image.paste((255, 0, 0), (0, 0, 40, 40))
     exif = Image.Exif()
     exif[0x0112] = 6
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes(), quality=95)
+    image.transpose(Image.Transpose.ROTATE_90).save(out, "JPEG", exif=exif.tobytes(), quality=95)
     return out.getvalue()
 
 
-def _heic() -> bytes:
+def _template(fmt: str) -> bytes:
+    """The measurable template photo re-saved as ``fmt``."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(helpers.template_jpeg())).save(out, format=fmt)
+    return out.getvalue()
+
+
+def _heic(image: Image.Image | None = None) -> bytes:
     pillow_heif = pytest.importorskip("pillow_heif")
     pillow_heif.register_heif_opener()
     out = io.BytesIO()
     try:
-        Image.new("RGB", (64, 48), (150, 110, 90)).save(out, format="HEIF")
+        (image or Image.new("RGB", (64, 48), (150, 110, 90))).save(out, format="HEIF")
     except Exception as error:  # built without an HEVC encoder
         pytest.skip(f"pillow-heif cannot encode HEIC here: {error}")
     return out.getvalue()
@@ -240,12 +248,14 @@ def test_upload_refused_with_a_clear_message_and_nothing_stored(
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert f"“{name}” {message}" in page
-    assert "Nothing was uploaded." in page
+    assert "Nothing was uploaded; the exercise stays open for new photos." in page
     _assert_nothing_stored(storage, tmp_path)
 
 
 def test_one_bad_photo_refuses_the_whole_submission(upload, storage, tmp_path):
-    response = upload([("good.jpg", helpers.jpeg()), ("notes.jpg", b"plain text, not a photo")])
+    response = upload(
+        [("good.jpg", helpers.template_jpeg()), ("notes.jpg", b"plain text, not a photo")]
+    )
     assert response.status_code == 400
     assert f"“notes.jpg” {UNREADABLE}" in response.get_data(as_text=True)
     _assert_nothing_stored(storage, tmp_path)
@@ -269,19 +279,20 @@ def test_too_few_or_too_many_photos_are_refused(count, upload, storage, tmp_path
 
 
 def test_a_path_traversal_name_is_stored_under_a_random_key(upload, storage, tmp_path):
-    response = upload([("../../etc/passwd.jpg", helpers.jpeg())])
+    response = upload([("../../etc/passwd.jpg", helpers.template_jpeg())])
     assert response.status_code == 302
     photo = db.session.scalar(select(Photo))
     assert photo.original_name == "passwd.jpg"
     assert RANDOM_KEY.match(photo.storage_key)
     assert photo.thumb_key.startswith("photos/") and "passwd" not in photo.thumb_key
-    assert helpers.stored_keys(storage) == {photo.storage_key, photo.thumb_key}
+    keys = {photo.storage_key, photo.thumb_key, photo.overlay_key}
+    assert helpers.stored_keys(storage) == keys  # with the analysis' overlay
     files = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
-    assert files == {f"files/{photo.storage_key}", f"files/{photo.thumb_key}"}
+    assert files == {f"files/{key}" for key in keys}
 
 
-def test_gps_exif_does_not_survive_the_upload(upload, storage, gps_jpeg):
-    assert upload([("IMG_0001.JPG", gps_jpeg)]).status_code == 302
+def test_gps_exif_does_not_survive_the_upload(upload, storage):
+    assert upload([("IMG_0001.JPG", helpers.template_jpeg(exif=_gps_exif()))]).status_code == 302
     photo = db.session.scalar(select(Photo))
     for key in (photo.storage_key, photo.thumb_key):
         data = storage.load(key)
@@ -292,17 +303,21 @@ def test_gps_exif_does_not_survive_the_upload(upload, storage, gps_jpeg):
 
 
 def test_an_exif_rotated_photo_is_stored_upright(upload, storage):
-    assert upload([("sideways.jpg", _rotated_jpeg())]).status_code == 302
+    upright = Image.open(io.BytesIO(helpers.template_jpeg()))
+    assert upright.width != upright.height
+    assert upload([("sideways.jpg", _rotated_jpeg(upright))]).status_code == 302
     photo = db.session.scalar(select(Photo))
-    assert (photo.width, photo.height) == (40, 80)
-    assert Image.open(io.BytesIO(storage.load(photo.storage_key))).size == (40, 80)
+    assert (photo.width, photo.height) == upright.size
+    assert Image.open(io.BytesIO(storage.load(photo.storage_key))).size == upright.size
 
 
 @pytest.mark.parametrize(
     ("name", "fmt"), [("IMG_4242.HEIC", "HEIF"), ("work.png", "PNG"), ("work.webp", "WEBP")]
 )
 def test_heic_png_and_webp_are_accepted(name, fmt, upload, storage):
-    data = _heic() if fmt == "HEIF" else helpers.image_bytes(fmt, (64, 48), mode="RGBA")
+    data = (
+        _heic(Image.open(io.BytesIO(helpers.template_jpeg()))) if fmt == "HEIF" else _template(fmt)
+    )
     response = upload([(name, data)])
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     photo = db.session.scalar(select(Photo))
@@ -311,13 +326,13 @@ def test_heic_png_and_webp_are_accepted(name, fmt, upload, storage):
 
 
 def test_three_photos_are_kept_in_order(upload, storage):
-    colours = ["red", "green", "blue"]
-    files = [(f"{c}.jpg", helpers.jpeg(color=c)) for c in colours]
+    colours = ["mistyrose", "honeydew", "aliceblue"]
+    files = [(f"{c}.jpg", helpers.template_jpeg(color=c)) for c in colours]
     assert upload(files, note="  First try  ").status_code == 302
     submission = db.session.scalar(select(Submission))
     assert submission.note == "First try"
     assert [p.original_name for p in submission.photos] == [f"{c}.jpg" for c in colours]
-    assert len(helpers.stored_keys(storage)) == 6  # each photo and its thumbnail
+    assert len(helpers.stored_keys(storage)) == 9  # each photo, its thumbnail and overlay
 
 
 def test_a_16_bit_greyscale_png_keeps_its_tones():
