@@ -21,11 +21,14 @@ from smp_academy.core.content_files import (
     slug_check,
     string_list,
 )
-from smp_academy.core.yaml_lines import YamlError, load_yaml
+from smp_academy.core.yaml_lines import LineDict, YamlError, load_yaml
 from smp_academy.courses.markdown import render_markdown
 
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 LEVELS = ("beginner", "intermediate", "advanced")
+PREREQUISITES_MODES = ("enforced", "advisory")
+#: drip release: at most a year after the trainee's start
+MAX_RELEASE_DAYS = 366
 FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
 
@@ -40,13 +43,23 @@ class LessonSpec:
     body: str
     source: str = ""
     body_line: int = 1  # the file line where the Markdown body starts
+    available_after_days: int = 0  # drip release, from the trainee's start
     html: str = ""
     toc: list[dict] = field(default_factory=list)
     text: str = ""
 
     @property
     def content_hash(self) -> str:
-        return digest([self.title, self.position, self.reading_minutes, self.objectives, self.html])
+        return digest(
+            [
+                self.title,
+                self.position,
+                self.reading_minutes,
+                self.objectives,
+                self.html,
+                self.available_after_days,
+            ]
+        )
 
 
 @dataclass
@@ -69,6 +82,8 @@ class CourseSpec:
     estimated_hours: float
     position: int
     prerequisites: list[str]
+    prerequisites_mode: str = "enforced"  # or "advisory": the quiz and exercises open anyway
+    available_after_days: int = 0  # drip release of the whole course
     lessons: list[LessonSpec] = field(default_factory=list)
     figures: dict[str, FigureSpec] = field(default_factory=dict)
     # filled by the loader (admin.content): the quiz and exercises read by their own domains
@@ -106,10 +121,36 @@ def read_course(reader: ContentReader, folder: Path) -> CourseSpec | None:
         prerequisites=reader.field(
             path, data, "prerequisites", list, required=False, default=[], check=string_list
         ),
+        prerequisites_mode=reader.field(
+            path,
+            data,
+            "prerequisites_mode",
+            str,
+            required=False,
+            default="enforced",
+            check=lambda v: None if v in PREREQUISITES_MODES else "must be enforced or advisory",
+        ),
+        available_after_days=_release_days(reader, path, data),
     )
     course.figures = _read_figures(reader, folder / "figures")
     course.lessons = _read_lessons(reader, course, folder / "lessons")
     return course
+
+
+def _release_days(reader: ContentReader, path: Path, data: LineDict) -> int:
+    return reader.field(
+        path,
+        data,
+        "available_after_days",
+        int,
+        required=False,
+        default=0,
+        check=lambda v: (
+            None
+            if 0 <= v <= MAX_RELEASE_DAYS
+            else f"must be a whole number of days from 0 to {MAX_RELEASE_DAYS}"
+        ),
+    )
 
 
 def _read_figures(reader: ContentReader, folder: Path) -> dict[str, FigureSpec]:
@@ -189,6 +230,7 @@ def _read_lesson(reader: ContentReader, path: Path, slug: str) -> LessonSpec | N
         position=reader.field(path, data, "order", int, default=0),
         reading_minutes=reader.field(path, data, "reading_minutes", int, check=positive, default=5),
         objectives=reader.field(path, data, "objectives", list, check=string_list, default=[]),
+        available_after_days=_release_days(reader, path, data),
         body=body,
         source=path.name,
         body_line=text[: len(text) - len(body)].count("\n") + 1,

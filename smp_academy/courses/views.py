@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, user_logged_in
 
 from smp_academy.core.boundary import writes
 from smp_academy.core.roles import Role, roles_required
-from smp_academy.courses import intake, services
+from smp_academy.courses import access, intake, services
 from smp_academy.courses.forms import ProgressForm
 
 bp = Blueprint("courses", __name__)
@@ -57,6 +57,8 @@ def show_course(slug: str):
         "done": set(),
         "resume": None,
         "missing": [],
+        "lock": None,
+        "lesson_locks": {},
         "form": ProgressForm(),
     }
     if current_user.is_authenticated:
@@ -68,6 +70,8 @@ def show_course(slug: str):
             progress=progress.get(course.id),
             missing=services.missing_prerequisites(course, {c.slug: c for c in courses}, progress),
             resume=services.resume_lesson(current_user, course, lessons, done),
+            lock=access.course_lock(current_user, course),
+            lesson_locks=access.lesson_locks(current_user, course, lessons),
         )
     return render_template("courses/course.html", **context)
 
@@ -82,6 +86,11 @@ def show_lesson(slug: str, lesson_slug: str):
     if lesson is None:
         abort(404)
     position = lessons.index(lesson)
+    lock = access.lesson_lock(current_user, course, lesson, access.start_date(current_user, course))
+    if lock is not None:
+        return render_template(
+            "courses/lesson_locked.html", course=course, lesson=lesson, lock=lock
+        )
     if current_user.role == Role.TRAINEE:
         services.record_visit(current_user, course, lesson)
     done = services.completed_lesson_ids(current_user, course)
@@ -105,6 +114,7 @@ def update_progress(slug: str, lesson_slug: str):
     form = ProgressForm()
     if not form.validate_on_submit():
         abort(400)
+    access.ensure_lesson_open(current_user, course, lesson)
     if form.complete.data == "0":
         services.mark_incomplete(current_user, lesson)
     else:

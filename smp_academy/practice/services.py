@@ -16,6 +16,7 @@ from smp_academy.core import audit, jobs
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.notify import notify
 from smp_academy.core.storage import get_storage, new_key
+from smp_academy.courses.access import ensure_open
 from smp_academy.courses.intake import place_in_intake
 from smp_academy.courses.models import CohortMember, CohortRole, Course
 from smp_academy.extensions import db
@@ -78,6 +79,7 @@ def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str =
     versions = history(trainee, exercise)
     if not can_submit(trainee, exercise, versions):
         raise Conflict(submit_refusal(versions))
+    ensure_open(trainee, db.session.get(Course, exercise.course_id))
     photos = _validated(exercise, uploads)
     stored = _store(photos)
     previous = versions[0] if versions else None

@@ -9,6 +9,7 @@ from smp_academy.core.boundary import refused_to
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.storage import get_storage
 from smp_academy.core.web import form_errors
+from smp_academy.courses.access import course_lock
 from smp_academy.courses.intake import review_promise
 from smp_academy.courses.models import Course
 from smp_academy.courses.permissions import can_view_trainee_work
@@ -32,11 +33,13 @@ def show_exercise(slug: str):
 
 def _exercise_page(exercise, form: SubmissionForm) -> str:
     versions = services.history(current_user, exercise)
+    course = db.session.get(Course, exercise.course_id)
     return render_template(
         "practice/exercise.html",
         exercise=exercise,
         versions=versions,
-        course=db.session.get(Course, exercise.course_id),
+        course=course,
+        lock=course_lock(current_user, course),
         refusal=None if can_submit(current_user, exercise, versions) else submit_refusal(versions),
         form=form,
         promise=review_promise(current_user.id),

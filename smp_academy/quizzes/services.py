@@ -16,6 +16,7 @@ from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
 from smp_academy.core.rows import get_or_create, lock
+from smp_academy.courses.access import ensure_open
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
 from smp_academy.quizzes.accommodations import accommodation_totals
@@ -101,6 +102,7 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
     for attempt in attempts:
         if attempt.is_open and not close_if_overdue(attempt):
             return attempt
+    ensure_open(user, db.session.get(Course, quiz.course_id))
     policy = attempt_policy(user, quiz, attempts)
     if policy.remaining == 0:
         raise Conflict("You have used all your attempts at this quiz.")

@@ -20,6 +20,7 @@ from smp_academy.auth.models import User
 from smp_academy.core.boundary import refused_to, writes
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
+from smp_academy.courses.access import course_lock
 from smp_academy.courses.models import Cohort, Course
 from smp_academy.courses.permissions import (
     can_view_cohort,
@@ -67,6 +68,7 @@ def show_quiz(slug: str):
         attempts=attempts,
         policy=policy,
         grade=grade,
+        lock=course_lock(current_user, course),
         form=ActionForm(),
     )
 

@@ -47,6 +47,8 @@ def course(
     slug: str | None = None,
     position: int | None = None,
     prerequisites: list[str] | None = None,
+    prerequisites_mode: str = "enforced",
+    available_after_days: int = 0,
     word: str = "pigment",
 ) -> Course:
     """A published course with ``lessons`` lessons (rendered HTML included), as sync stores it."""
@@ -59,6 +61,8 @@ def course(
         estimated_hours=2,
         position=n if position is None else position,
         prerequisite_slugs=prerequisites or [],
+        prerequisites_mode=prerequisites_mode,
+        available_after_days=available_after_days,
         is_published=True,
         content_hash=f"hash-{n}",
     )

@@ -118,9 +118,11 @@ def test_a_new_trainee_is_offered_the_first_lesson(client, login, trainee):
     assert "Continue where you left off" not in _page(client, "/")
 
 
-def test_prerequisites_warning_until_the_prerequisite_is_completed(client, login, trainee):
+def test_advisory_prerequisites_warn_until_the_prerequisite_is_completed(client, login, trainee):
     basics = helpers.course("Basics First", lessons=2, slug="basics-first")
-    advanced = helpers.course("Advanced Work", lessons=2, prerequisites=["basics-first"])
+    advanced = helpers.course(
+        "Advanced Work", lessons=2, prerequisites=["basics-first"], prerequisites_mode="advisory"
+    )
     login(trainee)
     page = _page(client, f"/courses/{advanced.slug}")
     assert "We recommend finishing" in page and "Basics First" in page
