@@ -189,6 +189,26 @@ def resume_lesson(
     return lessons[0]
 
 
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where the learner was last: the course, and its first unfinished lesson (None: done)."""
+
+    course: Course
+    lesson: Lesson | None
+
+
+def resume_point(user: User) -> ResumePoint | None:
+    """The course of the learner's last activity and where to continue it."""
+    enrolment = last_activity(user)
+    course = db.session.get(Course, enrolment.course_id) if enrolment else None
+    if course is None or not course.is_published:
+        return None
+    lessons = course_lessons(course)
+    done = completed_lesson_ids(user, course)
+    unfinished = [lesson for lesson in lessons if lesson.id not in done]
+    return ResumePoint(course, resume_lesson(user, course, lessons, done) if unfinished else None)
+
+
 def last_activity(user: User) -> Enrolment | None:
     return db.session.scalar(
         select(Enrolment)
