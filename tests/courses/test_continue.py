@@ -1,4 +1,4 @@
-""""Continue where you left off": the next lesson of the last course, and once that course is
+""" "Continue where you left off": the next lesson of the last course, and once that course is
 finished the next step of the learner's certification pathway, not lesson 1 again."""
 
 from __future__ import annotations
@@ -52,9 +52,7 @@ def test_a_finished_course_continues_with_the_next_pathway_step(client, login, t
     assert "Start the course" not in page and "Continue: Lesson 1" not in page
 
 
-def test_with_nothing_left_on_the_pathway_the_course_is_offered_for_review(
-    client, login, trainee
-):
+def test_with_nothing_left_on_the_pathway_the_course_is_offered_for_review(client, login, trainee):
     course = helpers.course("Hygiene Basics", lessons=1)
     lessons = helpers.lessons_of(course)
     helpers.complete(trainee, lessons)
