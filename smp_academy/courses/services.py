@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from markupsafe import Markup
+from sqlalchemy import Select, and_, case, func, select, text
 
 from smp_academy.auth.models import User
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import NotFound
 from smp_academy.core.events import requirement_met
 from smp_academy.core.rows import get_or_create
+from smp_academy.courses import search
 from smp_academy.courses.models import Course, Enrolment, Figure, Lesson, LessonProgress
 from smp_academy.extensions import db
 
@@ -218,26 +220,92 @@ def last_activity(user: User) -> Enrolment | None:
     )
 
 
-def search_lessons(query: str, limit: int = 30) -> list[tuple[Lesson, Course]]:
-    """Full-text search on PostgreSQL; word matching on SQLite."""
-    query = query.strip()[:200]
-    if not query:
-        return []
-    base = (
-        select(Lesson, Course)
-        .join(Course)
-        .where(~Lesson.is_retired, Course.is_published)
-        .limit(limit)
-    )
+@dataclass(frozen=True)
+class SearchHit:
+    lesson: Lesson
+    course: Course
+    snippet: Markup  # a passage of the lesson, the matching words highlighted
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[SearchHit]
+    corrections: dict[str, str]  # word typed -> the similar word searched instead
+
+
+def search_lessons(query: str, limit: int = 30) -> SearchResults:
+    """Full-text search on PostgreSQL, word matching on SQLite. When nothing matches, every
+    word the lessons do not contain is replaced by the closest one they do (trigram
+    similarity: pg_trgm on PostgreSQL, the same measure in Python on SQLite)."""
+    words = search.terms(query[:200])
+    if not words:
+        return SearchResults([], {})
+    rows = _matching_lessons(words, limit)
+    corrections: dict[str, str] = {}
+    if not rows:
+        corrections = _corrections(words)
+        if corrections:
+            words = [corrections.get(word, word) for word in words]
+            rows = _matching_lessons(words, limit)
+    hits = [
+        SearchHit(lesson, course, search.snippet(lesson.search_text, words))
+        for lesson, course in rows
+    ]
+    return SearchResults(hits, corrections)
+
+
+def _searchable() -> Select:
+    return select(Lesson, Course).join(Course).where(~Lesson.is_retired, Course.is_published)
+
+
+def _matching_lessons(words: list[str], limit: int) -> list[tuple[Lesson, Course]]:
+    base = _searchable().limit(limit)
     if db.engine.dialect.name == "postgresql":
         vector = func.to_tsvector("english", Lesson.search_text)
-        tsquery = func.websearch_to_tsquery("english", query)
+        tsquery = func.plainto_tsquery("english", " ".join(words))
         stmt = base.where(vector.op("@@")(tsquery)).order_by(func.ts_rank(vector, tsquery).desc())
     else:
-        words = [w for w in query.lower().split() if len(w) > 1][:8]
         matches = [func.lower(Lesson.search_text).contains(w) for w in words]
         title_hits = sum(case((func.lower(Lesson.title).contains(w), 1), else_=0) for w in words)
-        stmt = base.where(and_(*matches) if matches else or_()).order_by(
+        stmt = base.where(and_(*matches)).order_by(
             title_hits.desc(), Course.position, Lesson.position
         )
     return [(lesson, course) for lesson, course in db.session.execute(stmt)]
+
+
+def _corrections(words: list[str]) -> dict[str, str]:
+    """Each word the lessons lack, mapped to the most similar word they contain."""
+    if db.engine.dialect.name == "postgresql":
+        closest = {word: _closest_in_postgresql(word) for word in words}
+    else:
+        known = search.vocabulary(
+            db.session.scalars(_searchable().with_only_columns(Lesson.search_text))
+        )
+        closest = {word: search.closest(word, known) for word in words}
+    return {word: best for word, best in closest.items() if best and best != word}
+
+
+# Every distinct word of the published lessons, as PostgreSQL's text search sees it unstemmed.
+_LESSON_WORDS = (
+    "SELECT to_tsvector('simple', lessons.search_text) FROM lessons "
+    "JOIN courses ON courses.id = lessons.course_id "
+    "WHERE NOT lessons.is_retired AND courses.is_published"
+)
+
+
+def _closest_in_postgresql(word: str) -> str | None:
+    """pg_trgm: the lesson word most similar to ``word``, if similar enough."""
+    return db.session.scalar(
+        text(
+            "SELECT word FROM ts_stat(:lesson_words) "
+            "WHERE similarity(word, :word) >= :threshold "
+            "AND abs(length(word) - length(:word)) <= :gap "
+            "ORDER BY similarity(word, :word) DESC, word LIMIT 1"
+        ),
+        {
+            "lesson_words": _LESSON_WORDS,
+            "word": word,
+            "threshold": search.SIMILARITY_THRESHOLD,
+            "gap": search.MAX_LENGTH_GAP,
+        },
+    )

@@ -205,5 +205,4 @@ def show_figure(slug: str, name: str):
 @bp.get("/search")
 def search():
     query = request.args.get("q", "")
-    results = services.search_lessons(query) if query else []
-    return render_template("courses/search.html", q=query, results=results)
+    return render_template("courses/search.html", q=query, results=services.search_lessons(query))
