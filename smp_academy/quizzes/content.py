@@ -12,13 +12,22 @@ import posixpath
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from smp_academy.core.content_files import ContentReader, plain, positive, slug_check
 from smp_academy.core.yaml_lines import LineDict, line_of
 from smp_academy.quizzes.question_types import validate_question
-from smp_academy.quizzes.settings import DrawRule, GradingMethod, QuizSettings, ReviewOptions
+from smp_academy.quizzes.settings import (
+    ALL_PHASES,
+    REVIEW_ITEMS,
+    DrawRule,
+    GradingMethod,
+    QuizSettings,
+    ReviewOptions,
+    ReviewPhase,
+)
 
 #: the fields an option may have, by the list it sits in
 OPTION_FIELDS = {"options": {"text", "correct", "image", "alt"}, "pairs": {"left", "right"}}
@@ -73,7 +82,7 @@ def _settings(reader: ContentReader, path: Path, data: LineDict) -> QuizSettings
         return reader.field(path, data, key, int, required=False, check=positive)
 
     defaults = QuizSettings()
-    review = reader.field(path, data, "review", LineDict, required=False, default=LineDict())
+    closes_at = _closes_at(reader, path, data)
     method = reader.field(
         path,
         data,
@@ -109,11 +118,79 @@ def _settings(reader: ContentReader, path: Path, data: LineDict) -> QuizSettings
         ),
         time_limit_minutes=optional_positive("time_limit_minutes"),
         grading_method=GradingMethod(method),
-        review=ReviewOptions(
-            show_correct_answers=bool(review.get("show_correct_answers", True)),
-            show_explanations=bool(review.get("show_explanations", True)),
-        ),
+        review=_review(reader, path, data, closes_at),
+        closes_at=closes_at,
     )
+
+
+LEGACY_REVIEW = {"show_correct_answers": "correct_answers", "show_explanations": "explanations"}
+PHASES_HELP = f"a list of {', '.join(ALL_PHASES)} (empty: never)"
+
+
+def _review(
+    reader: ContentReader, path: Path, data: LineDict, closes_at: datetime | None
+) -> ReviewOptions:
+    """``review:``: for each item, the phases in which trainees see it (Moodle's review
+    options); ``show_correct_answers``/``show_explanations: true|false`` are short forms."""
+    review = reader.field(path, data, "review", LineDict, required=False, default=LineDict())
+    values: dict[str, tuple[ReviewPhase, ...]] = {}
+    for key, value in review.items():
+        line = review.line_of(key)
+        item = LEGACY_REVIEW.get(key, key)
+        if item not in REVIEW_ITEMS:
+            reader.problem(path, line, f"review: unknown item '{key}' ({', '.join(REVIEW_ITEMS)})")
+        elif key in LEGACY_REVIEW and isinstance(value, bool):
+            values[item] = ALL_PHASES if value else ()
+        elif (phases := _phases(value)) is None:
+            reader.problem(path, line, f"review: '{key}' must be {PHASES_HELP}")
+        elif isinstance(phases, str):
+            reader.problem(path, line, f"review: '{key}': {phases}")
+        else:
+            if phases == (ReviewPhase.AFTER_CLOSE,) and closes_at is None:
+                reader.problem(
+                    path, line, f"review: '{key}' shows only after the quiz closes: set closes_at"
+                )
+            values[item] = phases
+    return ReviewOptions(**values)
+
+
+def _phases(value: Any) -> tuple[ReviewPhase, ...] | str | None:
+    """The phases listed, a message for "during", or None when not a list of phases."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    if "during" in value:
+        return "'during' is not offered: answers are checked only when the attempt is submitted"
+    if not set(value) <= set(ALL_PHASES):
+        return None
+    return tuple(phase for phase in ALL_PHASES if phase in value)
+
+
+def _closes_at(reader: ContentReader, path: Path, data: LineDict) -> datetime | None:
+    """``closes_at``: a date (the quiz closes at the end of that day, UTC) or a date and time
+    with its zone; no new attempts after it, and open ones end at it."""
+    value = reader.field(path, data, "closes_at", (date, str), required=False)
+    if value is None:
+        return None
+    closes_at = _as_utc(value)
+    if closes_at is None:
+        reader.problem(
+            path,
+            data.line_of("closes_at"),
+            "'closes_at' must be a date (2027-06-30) or a date and time with its zone "
+            "(2027-06-30T17:00:00Z)",
+        )
+    return closes_at
+
+
+def _as_utc(value: date | str) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo is not None else None
+    return datetime.combine(value + timedelta(days=1), time(), UTC)
 
 
 def _check_question(

@@ -103,6 +103,9 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
         if attempt.is_open and not close_if_overdue(attempt):
             return attempt
     ensure_open(user, db.session.get(Course, quiz.course_id))
+    closes_at = quiz.config.closes_at
+    if quiz.config.is_closed(now_utc()):
+        raise Conflict(f"This quiz closed on {closes_at:%Y-%m-%d} at {closes_at:%H:%M} UTC.")
     policy = attempt_policy(user, quiz, attempts)
     if policy.remaining == 0:
         raise Conflict("You have used all your attempts at this quiz.")
@@ -132,9 +135,11 @@ def _new_attempt(user: User, quiz: Quiz, number: int, extra_minutes: int) -> Att
         {"version_id": v.id, "layout": get_question_type(v.spec).make_layout(v.spec, rng)}
         for v in versions
     ]
-    limit = quiz.config.time_limit_minutes
+    limit, closes_at = quiz.config.time_limit_minutes, quiz.config.closes_at
     started = now_utc()
     deadline = started + timedelta(minutes=limit + extra_minutes) if limit else None
+    if closes_at is not None:  # an attempt ends when the quiz closes, whatever its time limit
+        deadline = min(deadline or closes_at, closes_at)
     return Attempt(
         quiz_id=quiz.id,
         user_id=user.id,

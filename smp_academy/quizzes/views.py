@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from smp_academy.auth.models import User
 from smp_academy.core.boundary import refused_to, writes
+from smp_academy.core.clock import now_utc
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
 from smp_academy.courses.access import course_lock
@@ -156,16 +157,16 @@ def review_attempt(attempt_id: int):
         if attempt.user_id == current_user.id:
             return redirect(url_for(".take_attempt", attempt_id=attempt.id))
         abort(404)
-    review = attempt.quiz.config.review
-    staff = current_user.role in STAFF
+    settings = attempt.quiz.config
+    shown = attempt_review.shown_now(settings, attempt, now_utc(), staff=current_user.role in STAFF)
     return render_template(
         "quizzes/review.html",
         attempt=attempt,
         quiz=attempt.quiz,
         items=attempt_review.review_items(attempt),
         course_slug=_course_slug(attempt.quiz),
-        show_correct=staff or review.show_correct_answers,
-        show_explanations=staff or review.show_explanations,
+        shown=shown,
+        notes=attempt_review.when_hidden_items_show(settings, shown),
     )
 
 
