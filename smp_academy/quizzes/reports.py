@@ -29,6 +29,8 @@ class QuizReport:
     summary: QuizSummary
     items: list[ItemStats]
     prompts: dict[str, str]
+    types: dict[str, str]  # question key -> question type
+    keyed: dict[str, set[str]]  # question key -> the option keys of the full-credit answer
 
 
 def _submitted_attempts(quiz: Quiz, trainees: Select | None) -> list[Attempt]:
@@ -62,11 +64,21 @@ def quiz_report(quiz: Quiz, trainees: Select | None = None) -> QuizReport:
         ):
             answers[row.attempt_id][row.slot] = row
     records = [_record(a, versions, answers[a.id]) for a in attempts]
-    option_keys = {
-        v.spec["key"]: get_question_type(v.spec).option_keys(v.spec) for v in versions.values()
-    }
-    prompts = {v.spec["key"]: v.spec["prompt"] for v in versions.values()}
-    return QuizReport(quiz_summary(records), item_statistics(records, option_keys), prompts)
+    specs = {v.spec["key"]: v.spec for v in versions.values()}  # the latest version wins
+    option_keys = {key: get_question_type(spec).option_keys(spec) for key, spec in specs.items()}
+    return QuizReport(
+        quiz_summary(records),
+        item_statistics(records, option_keys),
+        prompts={key: spec["prompt"] for key, spec in specs.items()},
+        types={key: spec["type"] for key, spec in specs.items()},
+        keyed={key: _keyed_options(spec) for key, spec in specs.items()},
+    )
+
+
+def _keyed_options(spec: dict[str, Any]) -> set[str]:
+    """The options a full-credit answer chooses (the key, among the distractors)."""
+    question_type = get_question_type(spec)
+    return set(question_type.chosen_keys(spec, question_type.correct_answer(spec)))
 
 
 def _record(
@@ -134,6 +146,50 @@ def _csv_row(user: User, attempts: list[Attempt], method: str) -> list[Any]:
         "yes" if any(a.passed for a in attempts) else "no",
         last.strftime("%Y-%m-%d %H:%M"),
     ]
+
+
+ITEM_CSV_HEADER = [
+    "question",
+    "type",
+    "prompt",
+    "responses",
+    "facility",
+    "point_biserial",
+    "upper_lower",
+    "flags",
+    "option",
+    "keyed",
+    "chosen",
+    "chosen_percent",
+]
+
+
+def item_analysis_csv(report: QuizReport) -> str:
+    """The item analysis, one row per question and option (the question's figures repeated
+    on each of its rows, so a spreadsheet can filter and pivot them)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ITEM_CSV_HEADER)
+    for item in report.items:
+        figures = [
+            item.key,
+            report.types.get(item.key, ""),
+            _safe_cell(report.prompts.get(item.key, "")),
+            item.responses,
+            _rounded(item.facility),
+            _rounded(item.point_biserial),
+            _rounded(item.upper_lower),
+            "; ".join(item.flags) if item.is_judged else "too few responses to judge",
+        ]
+        for option, count in item.option_counts.items() or [("", 0)]:
+            share = round(100 * count / item.responses, 1) if item.responses and option else ""
+            keyed = "yes" if option in report.keyed.get(item.key, set()) else "no"
+            writer.writerow([*figures, _safe_cell(option), keyed if option else "", count, share])
+    return out.getvalue()
+
+
+def _rounded(value: float | None) -> float | str:
+    return "" if value is None else round(value, 3)
 
 
 def _safe_cell(value: str) -> str:

@@ -23,7 +23,8 @@ upper_lower
 flags
     "too hard" when facility < 0.2, "too easy" when facility > 0.95, "negative
     discrimination" when point_biserial < 0 (weaker trainees do better on it: usually a
-    wrong key or a misleading prompt).
+    wrong key or a misleading prompt). Only with at least 20 responses: on fewer, one or two
+    answers swing every figure, and a flag would send an author after noise.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ TOO_HARD_BELOW = 0.2
 TOO_EASY_ABOVE = 0.95
 GROUP_SHARE = 0.27
 MIN_UPPER_LOWER = 4
+#: responses a question needs before it is flagged
+MIN_FLAG_RESPONSES = 20
 # Sums of squares below this are zero variance: floating-point noise must not yield an r.
 _ZERO = 1e-12
 
@@ -75,6 +78,7 @@ class ItemStats:
     upper_lower: float | None
     option_counts: dict[str, int]
     flags: list[str]
+    is_judged: bool  # enough responses for flags (MIN_FLAG_RESPONSES)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -165,12 +169,15 @@ def _option_counts(
     return counts
 
 
-def _item_stats(key: str, records: Sequence[AttemptRecord], known: Sequence[str]) -> ItemStats:
+def _item_stats(
+    key: str, records: Sequence[AttemptRecord], known: Sequence[str], min_flag_responses: int
+) -> ItemStats:
     item = [record.item_scores[key] for record in records]
     rest = [sum(r.item_scores.values()) - x for r, x in zip(records, item, strict=True)]
     facility = sum(item) / len(item)
     discrimination = pearson(item, rest)
     totals = [record.total_score_fraction for record in records]
+    judged = len(records) >= min_flag_responses
     return ItemStats(
         key=key,
         responses=len(records),
@@ -178,13 +185,15 @@ def _item_stats(key: str, records: Sequence[AttemptRecord], known: Sequence[str]
         point_biserial=discrimination,
         upper_lower=upper_lower(list(zip(totals, item, strict=True))),
         option_counts=_option_counts(key, records, known),
-        flags=item_flags(facility, discrimination),
+        flags=item_flags(facility, discrimination) if judged else [],
+        is_judged=judged,
     )
 
 
 def item_statistics(
     records: Sequence[AttemptRecord],
     option_keys: Mapping[str, Sequence[str]] | None = None,
+    min_flag_responses: int = MIN_FLAG_RESPONSES,
 ) -> list[ItemStats]:
     """Statistics of every question that appears in ``records``, sorted by question key.
 
@@ -194,6 +203,11 @@ def item_statistics(
     keys = sorted({key for record in records for key in record.item_scores})
     known = option_keys or {}
     return [
-        _item_stats(key, [r for r in records if key in r.item_scores], known.get(key, []))
+        _item_stats(
+            key,
+            [r for r in records if key in r.item_scores],
+            known.get(key, []),
+            min_flag_responses,
+        )
         for key in keys
     ]

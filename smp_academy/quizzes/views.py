@@ -35,6 +35,7 @@ from smp_academy.quizzes import reports, services
 from smp_academy.quizzes import review as attempt_review
 from smp_academy.quizzes.forms import AccommodationForm, ActionForm
 from smp_academy.quizzes.models import Attempt, Quiz
+from smp_academy.quizzes.statistics import MIN_FLAG_RESPONSES
 
 bp = Blueprint("quizzes", __name__)
 
@@ -191,6 +192,7 @@ def quiz_statistics(slug: str):
         cohort=cohort,
         cohorts=visible_cohorts(current_user),
         report=reports.quiz_report(quiz, trainee_scope(current_user, cohort)),
+        min_flag_responses=MIN_FLAG_RESPONSES,
     )
 
 
@@ -202,6 +204,21 @@ def results_csv(slug: str):
     name = f"{quiz.slug}-{'cohort-' + str(cohort.id) if cohort else 'all'}-results.csv"
     return Response(
         reports.results_csv(quiz, trainee_scope(current_user, cohort)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/quizzes/<slug>/items.csv")
+@roles_required(*STAFF)
+def item_analysis_csv(slug: str):
+    """Item analysis: per question and option, the figures of the statistics page."""
+    quiz = services.get_quiz(slug)
+    cohort = _cohort_filter()
+    report = reports.quiz_report(quiz, trainee_scope(current_user, cohort))
+    name = f"{quiz.slug}-{'cohort-' + str(cohort.id) if cohort else 'all'}-item-analysis.csv"
+    return Response(
+        reports.item_analysis_csv(report),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -580,23 +580,100 @@ def results(instructor):
     return quiz, trainees
 
 
-def test_the_statistics_page_shows_facility_and_flags(client, login, instructor, results):
+def _statistics_rows(page: str) -> dict[str, str]:
+    """The HTML of each question's two table rows (figures, then options), by question key."""
+    rows = {}
+    for row in page.split('<tr class="')[1:]:
+        keys = re.findall(r"<code>(t-[a-z-]+)</code>", row)
+        if keys:
+            current = keys[0]
+            rows[current] = row
+        elif row.startswith("options-row"):
+            rows[current] += row
+    return rows
+
+
+def test_the_statistics_page_shows_facility_options_and_the_key(client, login, instructor, results):
     quiz, _trainees = results
     login(instructor)
     page = client.get(f"/quizzes/{quiz.slug}/statistics").get_data(as_text=True)
-    rows = {
-        key: row
-        for row in page.split("<tr")
-        for key in re.findall(r"<code>(t-[a-z-]+)</code>", row)
-    }
+    rows = _statistics_rows(page)
     assert set(rows) == {q["key"] for q in factories.QUESTION_BANK}
-    assert "<td>0.00</td>" in rows["t-single"] and "too hard" in rows["t-single"]
-    assert "<td>1.00</td>" in rows["t-true-false"] and "too easy" in rows["t-true-false"]
-    assert "negative discrimination" in rows["t-numeric"]
-    assert "<td>0.60</td>" in rows["t-multiple"] and "badge" not in rows["t-multiple"]
+    assert "<td>0.00</td>" in rows["t-single"] and "<td>1.00</td>" in rows["t-true-false"]
+    assert "<td>0.60</td>" in rows["t-multiple"]
     assert '<p class="big">5</p>' in page  # attempts
     assert "20.0 %" in page  # pass rate: only Ann reaches 70 %
-    assert "Needle cartridge: 3" in rows["t-multiple"]  # how often each option was chosen
+    # Five responses are too few to flag anything, whatever the figures say.
+    assert "badge-warn" not in page and page.count("too few responses to judge") == 7
+    # Options one per line, the key marked among the distractors, with count and share.
+    multiple = rows["t-multiple"]
+    assert re.search(
+        r'<li class="is-key"><span class="option-text"><span class="keyed-sample">✓ key</span> '
+        r"Needle cartridge</span>\s*<span class=\"option-count\">3 \(60 %\)</span>",
+        multiple,
+    )
+    assert re.search(r'<li class=""><span class="option-text">Client chair</span>', multiple)
+    assert multiple.count("✓ key") == 2  # both correct options of the multiple-response one
+    assert rows["t-true-false"].count("✓ key") == 1
+
+
+def test_the_histogram_labels_every_score_band(client, login, instructor, results):
+    quiz, _trainees = results
+    login(instructor)
+    page = client.get(f"/quizzes/{quiz.slug}/statistics").get_data(as_text=True)
+    labels = re.findall(r'class="axis">(\d+–\d+)</text>', page)
+    assert labels == [f"{b * 10}–{b * 10 + 10}" for b in range(10)]
+    assert "Score band (%)" in page and ">Attempts</text>" in page
+    # Dan's second attempt 14.3 %, Cat and Dan 28.6 %, Ben 57.1 %, Ann 71.4 %.
+    assert '<desc id="histogram-desc">0–10 %: 0; 10–20 %: 1; 20–30 %: 2; 30–40 %: 0;' in page
+
+
+def test_flags_appear_with_enough_responses(client, login, instructor):
+    quiz = factories.quiz(pass_mark=70)
+    trainees = []
+    for round_ in range(5):  # 20 attempts: the same four patterns five times
+        for name, right in RIGHT.items():
+            trainee = factories.user(name=f"{name} {round_}")
+            factories.attempt(trainee, quiz, right=right)
+            trainees.append(trainee)
+    factories.cohort(trainees=trainees, instructors=[instructor])
+    login(instructor)
+    rows = _statistics_rows(client.get(f"/quizzes/{quiz.slug}/statistics").get_data(as_text=True))
+    assert "too hard" in rows["t-single"]
+    assert "too easy" in rows["t-true-false"]
+    assert "negative discrimination" in rows["t-numeric"]
+    assert "badge" not in rows["t-multiple"] and "too few" not in rows["t-multiple"]
+
+
+def test_the_item_analysis_csv_has_a_row_per_question_and_option(
+    client, login, instructor, results
+):
+    quiz, _trainees = results
+    login(instructor)
+    response = client.get(f"/quizzes/{quiz.slug}/items.csv")
+    assert response.mimetype == "text/csv"
+    assert (
+        f'filename="{quiz.slug}-all-item-analysis.csv"' in response.headers["Content-Disposition"]
+    )
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert list(rows[0]) == reports.ITEM_CSV_HEADER
+    multiple = {row["option"]: row for row in rows if row["question"] == "t-multiple"}
+    assert set(multiple) == {"Needle cartridge", "Ink cap", "Machine grip cover", "Client chair"}
+    cartridge = multiple["Needle cartridge"]
+    assert (cartridge["type"], cartridge["responses"], cartridge["facility"]) == (
+        "multiple",
+        "5",
+        "0.6",
+    )
+    assert (cartridge["keyed"], cartridge["chosen"], cartridge["chosen_percent"]) == (
+        "yes",
+        "3",
+        "60.0",
+    )
+    assert multiple["Client chair"]["keyed"] == "no"
+    assert cartridge["flags"] == "too few responses to judge"
+    assert {row["question"] for row in rows} == {q["key"] for q in factories.QUESTION_BANK}
+    assert client.get(f"/quizzes/{quiz.slug}/items.csv?cohort=999999").status_code == 404
 
 
 def test_the_csv_has_one_row_per_trainee(client, login, instructor, results):

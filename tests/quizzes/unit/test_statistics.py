@@ -50,8 +50,10 @@ RECORDS = [
 ]
 
 
-def by_key() -> dict[str, ItemStats]:
-    return {item.key: item for item in item_statistics(RECORDS, {"q1": ["A", "B", "C", "D"]})}
+def by_key(min_flag_responses: int = 1) -> dict[str, ItemStats]:
+    """Statistics of RECORDS, flagged from ``min_flag_responses`` responses (six here)."""
+    options = {"q1": ["A", "B", "C", "D"]}
+    return {item.key: item for item in item_statistics(RECORDS, options, min_flag_responses)}
 
 
 def test_quiz_summary() -> None:
@@ -151,6 +153,14 @@ def test_flags() -> None:
     assert items["q5"].flags == ["too hard"]  # facility 0.167 < 0.2
 
 
+def test_no_flags_below_the_minimum_of_responses() -> None:
+    items = by_key(min_flag_responses=7)  # one more than the six attempts
+    assert all(item.flags == [] and not item.is_judged for item in items.values())
+    assert items["q3"].point_biserial < 0  # the figures are there, only the flag is withheld
+    assert all(item.is_judged for item in by_key(min_flag_responses=6).values())
+    assert item_statistics(RECORDS)[0].is_judged is False  # the default minimum is 20
+
+
 def test_option_counts() -> None:
     items = by_key()
     # B, B, B, A, C, A; D listed by the question but never chosen.
@@ -167,7 +177,7 @@ def test_questions_drawn_by_few_attempts() -> None:
         AttemptRecord(3, 0.5, None, False, {"q9": 1.0, "q8": 0.0}, {}),
         AttemptRecord(4, 0.0, None, False, {"q8": 0.0}, {}),
     ]
-    q8, q9 = item_statistics(records)
+    q8, q9 = item_statistics(records, min_flag_responses=1)
     assert (q9.key, q9.responses, q9.upper_lower) == ("q9", 3, None)
     assert q9.facility == pytest.approx(2 / 3)
     assert q9.point_biserial is None  # the rest scores are 0, 0, 0: no variance
