@@ -23,7 +23,7 @@ from smp_academy.core.roles import Role
 from smp_academy.courses.models import CohortMember, CohortRole
 from smp_academy.courses.permissions import instructed_trainee_ids
 from smp_academy.extensions import db
-from smp_academy.grading.models import Grade, Pin, ReusableComment
+from smp_academy.grading.models import Grade, Pin
 from smp_academy.practice.models import Exercise, Submission, SubmissionState
 
 MAX_PINS = 50
@@ -85,6 +85,7 @@ def queue(user: User, filters: QueueFilter, limit: int = QUEUE_PAGE) -> list[Sub
 
 
 OPEN_STATES = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+DECIDED_STATES = (SubmissionState.PASSED, SubmissionState.NEEDS_WORK)
 
 
 def state_counts(user: User) -> dict[str, int]:
@@ -189,7 +190,7 @@ def grade(
     user: User, submission: Submission, levels: dict[str, Any], feedback: str, pins: list[PinInput]
 ) -> Grade:
     """Grade a submission the user has claimed, or regrade a decided one (history kept)."""
-    regrade = submission.state in {SubmissionState.PASSED, SubmissionState.NEEDS_WORK}
+    regrade = submission.state in DECIDED_STATES
     if not regrade and not (
         submission.state == SubmissionState.IN_REVIEW and submission.claimed_by_id == user.id
     ):
@@ -287,20 +288,20 @@ def grades_of(submission: Submission) -> list[Grade]:
     )
 
 
-def comments_of(user: User) -> list[ReusableComment]:
-    return list(
-        db.session.scalars(
-            select(ReusableComment)
-            .where(ReusableComment.instructor_id == user.id)
-            .order_by(ReusableComment.text)
-        )
-    )
+@dataclass(frozen=True)
+class GradeStart:
+    """What the grading form starts from: the latest grade's levels, feedback and pins, so a
+    regrade changes what needs changing instead of starting blank and dropping the rest."""
+
+    levels: dict[str, int]
+    feedback: str
+    pins: list[PinInput]
 
 
-def save_comment(user: User, text: str) -> ReusableComment:
-    text = text.strip()
-    if not 1 <= len(text) <= 500:
-        raise ValidationFailed("A reusable comment has 1 to 500 characters.", field="text")
-    comment = ReusableComment(instructor_id=user.id, text=text)
-    db.session.add(comment)
-    return comment
+def grade_start(submission: Submission, grades: list[Grade]) -> GradeStart:
+    """The newest of ``grades`` (newest first), or a blank form."""
+    latest = grades[0] if grades else None
+    if latest is None or submission.state not in DECIDED_STATES:
+        return GradeStart({}, "", [])
+    pins = [PinInput(pin.photo_id, pin.x, pin.y, pin.note) for pin in latest.pins]
+    return GradeStart(dict(latest.levels), latest.feedback, pins)

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from smp_academy.core.boundary import refused_to
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import ValidationFailed
 from smp_academy.core.roles import Role, require, roles_required
@@ -17,7 +18,7 @@ from smp_academy.courses.intake import review_promise, unassigned_trainee_ids
 from smp_academy.courses.models import Cohort
 from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
-from smp_academy.grading import services
+from smp_academy.grading import comments, services
 from smp_academy.grading.forms import ActionForm, CommentForm, GradeForm
 from smp_academy.grading.permissions import can_grade
 from smp_academy.practice.forms import WithdrawForm
@@ -119,11 +120,12 @@ def grade_submission(submission_id: int):
             services.grade(
                 current_user, submission, _levels(submission), form.feedback.data or "", _pins()
             )
-            flash(f"Graded: {submission.state_label}.", "success")
-            waiting = services.next_waiting(current_user, _filters())
-            if waiting is not None:
-                return redirect(url_for(".grading_queue", graded=submission.id))
-            return redirect(url_for(".grade_submission", submission_id=submission.id))
+            return _after_grading(submission)
+    grades = services.grades_of(submission)
+    start = _submitted_start(submission) if form.is_submitted() else None
+    start = start or services.grade_start(submission, grades)
+    if not form.is_submitted():
+        form.feedback.data = start.feedback
     exercise = submission.exercise
     report = next((p.analysis for p in submission.photos if p.analysis), None)
     return render_template(
@@ -131,15 +133,44 @@ def grade_submission(submission_id: int):
         submission=submission,
         exercise=exercise,
         form=form,
-        grades=services.grades_of(submission),
+        grades=grades,
+        start=start,
         action=ActionForm(),
         suggestions=suggest_levels(exercise.rubric, exercise.spec.get("target", {}), report),
-        comments=services.comments_of(current_user),
+        comments=comments.comments_of(current_user),
         comment_form=CommentForm(),
         previous=db.session.get(Submission, submission.previous_id)
         if submission.previous_id
         else None,
+        waiting=services.next_waiting(current_user, _filters()) is not None,
     )
+
+
+def _after_grading(submission: Submission):
+    """Open the next waiting submission when asked to ("save and next"), else the queue while
+    work waits, else this submission."""
+    flash(f"The submission is graded: {submission.state_label.lower()}.", "success")
+    if request.form.get("then") == "next":
+        following = services.claim_next(current_user, _filters())
+        if following is not None:
+            return redirect(url_for(".grade_submission", submission_id=following.id))
+        flash("Nothing else is waiting. Well done!", "info")
+        return redirect(url_for(".grading_queue"))
+    if services.next_waiting(current_user, _filters()) is not None:
+        return redirect(url_for(".grading_queue", graded=submission.id))
+    return redirect(url_for(".grade_submission", submission_id=submission.id))
+
+
+def _submitted_start(submission: Submission) -> services.GradeStart | None:
+    """A refused grade's own levels, feedback and pins, so the form keeps what was entered."""
+    levels = {
+        key: int(value) for key, value in _levels(submission).items() if value and value.isdigit()
+    }
+    try:
+        pins = _pins()
+    except ValidationFailed:
+        pins = []
+    return services.GradeStart(levels, request.form.get("feedback", ""), pins)
 
 
 def _levels(submission: Submission) -> dict[str, str | None]:
@@ -174,9 +205,48 @@ def _pins() -> list[services.PinInput]:
 def add_comment():
     form = CommentForm()
     if form.validate_on_submit():
-        services.save_comment(current_user, form.text.data)
-        flash("Comment saved for reuse.", "success")
+        comments.save_comment(current_user, form.text.data)
+        flash("The comment is saved for reuse.", "success")
     return redirect(safe_next(request.form.get("back"), url_for(".grading_queue")))
+
+
+@bp.get("/grading/comments")
+@roles_required(*STAFF)
+def manage_comments():
+    """The instructor's reusable comments, each editable and deletable."""
+    own = comments.comments_of(current_user)
+    return render_template(
+        "grading/comments.html",
+        comments=own,
+        forms={c.id: CommentForm(prefix=f"c{c.id}", text=c.text) for c in own},
+        new_form=CommentForm(),
+        action=ActionForm(),
+    )
+
+
+@bp.post("/grading/comments/<int:comment_id>")
+@roles_required(*STAFF)
+@refused_to(".manage_comments")
+def edit_comment(comment_id: int):
+    comment = comments.own_comment(current_user, comment_id)
+    form = CommentForm(prefix=f"c{comment.id}")
+    if not form.validate_on_submit():
+        flash("A reusable comment has 1 to 500 characters.", "error")
+        return redirect(url_for(".manage_comments"))
+    comments.edit_comment(current_user, comment, form.text.data)
+    flash("The comment is changed.", "success")
+    return redirect(url_for(".manage_comments"))
+
+
+@bp.post("/grading/comments/<int:comment_id>/delete")
+@roles_required(*STAFF)
+def delete_comment(comment_id: int):
+    comment = comments.own_comment(current_user, comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    comments.delete_comment(current_user, comment)
+    flash("The comment is deleted.", "success")
+    return redirect(url_for(".manage_comments"))
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -243,7 +243,9 @@ def test_suggestions_from_the_analysis_appear_on_the_grading_page(client, login,
     services.claim(setup.instructor, submission)
     login(setup.instructor)
     page = client.get(f"/grading/submissions/{submission.id}").get_data(as_text=True)
-    size = re.search(r"Dot size consistency <span class=\"muted\">· analysis suggests (\d)", page)
+    size = re.search(
+        r"Dot size consistency <span class=\"muted[^\"]*\">· analysis suggests (\d)", page
+    )
     density = re.search(r"Density against the target <span[^>]*>· analysis suggests (\d)", page)
     assert size and density
     assert "dots/cm² (target 12 ± 20%)" in page

@@ -15,7 +15,7 @@ from smp_academy.core.events import requirement_met
 from smp_academy.core.models import AuditEvent, Notification, OutboxMessage
 from smp_academy.core.storage import LocalStorage
 from smp_academy.extensions import db
-from smp_academy.grading import services
+from smp_academy.grading import comments, services
 from smp_academy.grading.models import Grade, Pin
 from smp_academy.grading.permissions import can_grade
 from smp_academy.grading.services import PinInput, QueueFilter
@@ -312,11 +312,11 @@ def test_state_counts_per_viewer(two_cohorts):
 
 
 def test_reusable_comments_belong_to_their_author(setup, colleague):
-    services.save_comment(setup.instructor, "  Keep your spacing random.  ")
-    services.save_comment(setup.instructor, "Aim for 12 dots per cm².")
+    comments.save_comment(setup.instructor, "  Keep your spacing random.  ")
+    comments.save_comment(setup.instructor, "Aim for 12 dots per cm².")
     db.session.flush()
-    texts = [c.text for c in services.comments_of(setup.instructor)]
+    texts = [c.text for c in comments.comments_of(setup.instructor)]
     assert texts == ["Aim for 12 dots per cm².", "Keep your spacing random."]
-    assert services.comments_of(colleague) == []
+    assert comments.comments_of(colleague) == []
     with pytest.raises(ValidationFailed, match="1 to 500 characters"):
-        services.save_comment(setup.instructor, "   ")
+        comments.save_comment(setup.instructor, "   ")
