@@ -75,7 +75,7 @@ def test_upload_grade_with_rubric_and_pin_then_the_trainee_sees_it(browser, live
         box = photo.bounding_box()
         photo.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.5})
         theirs.locator(".pin.pin-new").wait_for()
-        assert theirs.locator("#pin-list li").inner_text() == "Dots merge here"
+        assert theirs.locator("#pin-list .pin-note").inner_text() == "Dots merge here"
         theirs.check("input[name=level-size-consistency][value='4']")
         theirs.check("input[name=level-density][value='2']")
         assert "choose a level" in theirs.inner_text("#rubric-verdict")
@@ -84,7 +84,7 @@ def test_upload_grade_with_rubric_and_pin_then_the_trainee_sees_it(browser, live
         theirs.fill("#feedback", "Even size; a few dots merge in the middle.")
         theirs.click("button:has-text('Save grade')")
         theirs.wait_for_url(f"**/grading/submissions/{submission_id}")
-        assert "Graded: Passed." in theirs.content()
+        assert "The submission is graded: passed." in theirs.content()
 
         # The trainee sees the grade, the feedback and the pin on the photo.
         mine.goto(f"/submissions/{submission_id}")
