@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from smp_academy.admin import progress
 from smp_academy.admin.forms import CohortForm, ConfirmForm, MemberForm
+from smp_academy.admin.progress import ProgressGrid
 from smp_academy.admin.views import bp
 from smp_academy.auth.models import User
 from smp_academy.core.boundary import refused_to
@@ -15,9 +17,10 @@ from smp_academy.core.web import form_errors
 from smp_academy.courses import cohorts, intake
 from smp_academy.courses import services as courses
 from smp_academy.courses.forms import AssignForm, CohortSettingsForm
-from smp_academy.courses.models import Cohort, CohortRole
+from smp_academy.courses.models import Cohort, CohortRole, Course
 from smp_academy.courses.permissions import can_view_cohort, visible_cohorts
 from smp_academy.extensions import db
+from smp_academy.practice.models import STATE_LABELS
 from smp_academy.practice.services import waiting_by_trainee
 
 
@@ -123,10 +126,8 @@ def remove_member(cohort_id: int, member_id: int):
     return redirect(url_for(".show_cohort", cohort_id=cohort.id))
 
 
-@bp.get("/cohorts/<int:cohort_id>/progress")
-@roles_required(Role.INSTRUCTOR, Role.ADMIN)
-def cohort_progress(cohort_id: int):
-    """Per trainee and lesson: who has finished what, course by course."""
+def _progress_of(cohort_id: int) -> tuple[Cohort, list[Course], ProgressGrid | None]:
+    """The cohort (if the user may see it), every course, and the grid of the one asked for."""
     cohort = db.get_or_404(Cohort, cohort_id)
     require(can_view_cohort(current_user, cohort), hide=True)
     all_courses = courses.published_courses()
@@ -134,15 +135,35 @@ def cohort_progress(cohort_id: int):
         (c for c in all_courses if c.slug == request.args.get("course")),
         all_courses[0] if all_courses else None,
     )
-    trainees, lessons, done = cohorts.cohort_progress(cohort, course) if course else ([], [], set())
+    return cohort, all_courses, progress.progress_grid(cohort, course) if course else None
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress")
+@roles_required(Role.INSTRUCTOR, Role.ADMIN)
+def cohort_progress(cohort_id: int):
+    """Per trainee: lessons, the course quiz, practice exercises and certificates."""
+    cohort, all_courses, grid = _progress_of(cohort_id)
     return render_template(
         "admin/cohort_progress.html",
         cohort=cohort,
-        course=course,
         courses=all_courses,
-        trainees=trainees,
-        lessons=lessons,
-        done=done,
+        grid=grid,
+        state_labels=STATE_LABELS,
+        certificate_text=progress.certificate_text,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress.csv")
+@roles_required(Role.INSTRUCTOR, Role.ADMIN)
+def cohort_progress_csv(cohort_id: int):
+    cohort, _courses, grid = _progress_of(cohort_id)
+    if grid is None:
+        abort(404)
+    name = f"cohort-{cohort.id}-{grid.course.slug}-progress.csv"
+    return Response(
+        progress.grid_csv(grid),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

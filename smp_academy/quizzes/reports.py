@@ -138,7 +138,7 @@ def _csv_row(user: User, attempts: list[Attempt], method: str) -> list[Any]:
     best = max(a.score or 0.0 for a in attempts)
     last = max(a.submitted_at for a in attempts)
     return [
-        _safe_cell(user.name),
+        safe_cell(user.name),
         user.email,
         len(attempts),
         round(grade * 100, 1),
@@ -174,7 +174,7 @@ def item_analysis_csv(report: QuizReport) -> str:
         figures = [
             item.key,
             report.types.get(item.key, ""),
-            _safe_cell(report.prompts.get(item.key, "")),
+            safe_cell(report.prompts.get(item.key, "")),
             item.responses,
             _rounded(item.facility),
             _rounded(item.point_biserial),
@@ -184,7 +184,7 @@ def item_analysis_csv(report: QuizReport) -> str:
         for option, count in item.option_counts.items() or [("", 0)]:
             share = round(100 * count / item.responses, 1) if item.responses and option else ""
             keyed = "yes" if option in report.keyed.get(item.key, set()) else "no"
-            writer.writerow([*figures, _safe_cell(option), keyed if option else "", count, share])
+            writer.writerow([*figures, safe_cell(option), keyed if option else "", count, share])
     return out.getvalue()
 
 
@@ -192,6 +192,6 @@ def _rounded(value: float | None) -> float | str:
     return "" if value is None else round(value, 3)
 
 
-def _safe_cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Stop spreadsheet formula injection from names that start with = + - @."""
     return f"'{value}" if value[:1] in {"=", "+", "-", "@"} else value
