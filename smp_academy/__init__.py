@@ -34,6 +34,7 @@ MODEL_MODULES = tuple(
 VIEW_MODULES = (
     "core.views",
     "auth.views",
+    "auth.data_views",
     "admin.views",
     "admin.cohorts",
     "courses.views",
