@@ -167,20 +167,19 @@ def test_request_body_limit(app, client):
     assert saved and saved <= 200 * 1024 * 1024
 
 
-def test_login_is_rate_limited(app, client, trainee):
+def test_login_posts_are_rate_limited_per_address(app, client):
     token = csrf_token(client)
-    wrong = {"email": trainee.email, "password": "not the password", "csrf_token": token}
     with rate_limits(app):
-        statuses = [client.post("/login", data=wrong).status_code for _ in range(11)]
-        blocked = client.post(
-            "/login",
-            data={"email": trainee.email, "password": factories.PASSWORD, "csrf_token": token},
-        )
+        statuses = [
+            client.post(
+                "/login",
+                data={"email": f"n{i}@example.com", "password": "x" * 12, "csrf_token": token},
+            ).status_code
+            for i in range(11)
+        ]
         page = client.get("/login")  # reading the form is not limited
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
-    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
     assert page.status_code == 200
-    assert client.post("/login", data=wrong).status_code == 200  # off again afterwards
 
 
 def test_deactivated_user_cannot_sign_in(client, trainee, admin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, request, url_for
 from flask_login import LoginManager
 
-from smp_academy.auth.services import load_session_user
+from smp_academy.auth.signin import load_session_user
 from smp_academy.core.boundary import wants_json
 
 SIGN_IN_MESSAGE = "Please sign in to continue."

@@ -4,6 +4,7 @@ versioned static URLs."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,6 +17,7 @@ from flask_wtf import FlaskForm
 
 from smp_academy.core import jobs
 from smp_academy.core.errors import DomainError
+from smp_academy.core.mail import redacted
 from smp_academy.core.roles import ROLE_LABELS, Role, has_role
 
 CSP = (
@@ -97,7 +99,18 @@ def _template_helpers() -> dict:
     return {"Role": Role, "ROLE_LABELS": ROLE_LABELS, "has_role": has_role}
 
 
+class _WithheldTokens(logging.Filter):
+    """Keep the tokens of e-mailed links out of the development server's access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redacted(str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(redacted(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
 def register_request_hooks(app: Flask) -> None:
+    logging.getLogger("werkzeug").addFilter(_WithheldTokens())
     app.after_request(_security_headers)
     app.context_processor(_template_helpers)
 
