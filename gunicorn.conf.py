@@ -29,7 +29,6 @@ control_socket = os.environ.get("SMP_WEB_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
 
 
-
 def _without_server_banner() -> None:
     """gunicorn always names itself in a Server header; say nothing about the stack instead."""
     from gunicorn.http import wsgi
