@@ -8,7 +8,9 @@ import io
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from smp_academy.core import jobs
 from smp_academy.core.errors import Conflict
 from smp_academy.core.storage import LocalStorage, new_key
 from smp_academy.extensions import db
@@ -134,15 +136,36 @@ def test_a_double_submit_leaves_one_submission_and_no_orphan_files(
     monkeypatch, setup, exercise, storage
 ):
     first = helpers.submission(setup.trainee, exercise)
+    jobs.discard_pending()
+    jobs.commit()  # the first request's unit of work
     kept = helpers.stored_keys(storage)
     assert kept == {first.photos[0].storage_key, first.photos[0].thumb_key}
     # The second request read the history before the first one's row existed.
     monkeypatch.setattr(services, "history", lambda trainee, exercise: [])
 
-    with pytest.raises(Conflict, match="already received"):
+    with pytest.raises(Conflict, match="already received") as refused:
         helpers.submission(setup.trainee, exercise)
+    jobs.end_refused(refused.value)  # what the request boundary does with a refusal
     assert _count(Submission) == 1 and _count(Photo) == 1
     assert helpers.stored_keys(storage) == kept  # the loser's files were removed again
+
+
+def test_files_written_before_a_failed_commit_are_removed_in_the_same_request(
+    client, login, setup, exercise, storage, monkeypatch
+):
+    login(setup.trainee)
+    real_flush = db.session.flush
+
+    def failing_commit() -> None:
+        real_flush()  # the files and rows are written; then the database refuses the commit
+        raise OperationalError("COMMIT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    response = _post(client, exercise, [("photo.jpg", helpers.jpeg())])
+    monkeypatch.undo()
+    assert response.status_code == 500
+    assert helpers.stored_keys(storage) == set()  # nothing left behind for the clean-up
+    assert _count(Submission) == 0
 
 
 # --------------------------------------------------------------------------- analysis
