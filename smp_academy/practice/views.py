@@ -90,6 +90,11 @@ def photo_file(photo_id: int, kind: str):
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    extension = "png" if kind == "overlay" else "jpg"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="photo-{photo.id}-{kind}.{extension}"'
+    )
     response.set_etag(f"{photo.sha256}-{kind}")
     return response.make_conditional(request)
 

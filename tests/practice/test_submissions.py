@@ -266,6 +266,8 @@ def test_photo_responses_are_private_and_not_sniffed(client, login, world):
         assert response.headers["Cache-Control"].startswith("private")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in response.headers["Content-Security-Policy"]
+        assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert response.headers["Content-Disposition"].startswith('inline; filename="photo-')
         again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
 
