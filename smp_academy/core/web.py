@@ -90,7 +90,11 @@ def _security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.endpoint == "static" and request.args.get("v"):
         headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    elif request.endpoint in NO_STORE_ENDPOINTS or (current_user and current_user.is_authenticated):
+    elif (
+        request.endpoint in NO_STORE_ENDPOINTS
+        or request.path.startswith("/api/")  # a status must be seen fresh at every look-up
+        or (current_user and current_user.is_authenticated)
+    ):
         headers.setdefault("Cache-Control", "private, no-store")
     return response
 
