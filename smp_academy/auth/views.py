@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from smp_academy.auth import forms, services, signin
+from smp_academy.auth.sessions import KEPT_POST
 from smp_academy.core import notify
 from smp_academy.core.boundary import writes
 from smp_academy.core.mail import last_message_to
@@ -31,8 +32,12 @@ def _login_limit() -> str:
 
 
 def _sign_in(user, remember: bool) -> None:
-    """Start a fresh session (no fixation) bound to a new server-side token."""
+    """Start a fresh session (no fixation) bound to a new server-side token; work kept from
+    before the sign-in (a quiz post) carries over."""
+    kept = session.get(KEPT_POST)
     session.clear()
+    if kept is not None:
+        session[KEPT_POST] = kept
     signin.start_session(user, remember=remember, user_agent=request.user_agent.string)
     login_user(user, remember=remember)
     session.permanent = remember
@@ -58,7 +63,10 @@ def logout():
     if current_user.is_authenticated:
         signin.end_session(current_user.session_token)
     logout_user()
+    csrf = session.get("csrf_token")
     session.clear()
+    if csrf is not None:  # other open tabs can still post; their work is kept through sign-in
+        session["csrf_token"] = csrf
     flash("You are signed out.", "info")
     return redirect(url_for("courses.index"))
 
