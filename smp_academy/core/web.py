@@ -15,7 +15,7 @@ from flask import Flask, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from smp_academy.core import jobs
+from smp_academy.core import idempotency, jobs
 from smp_academy.core.errors import DomainError
 from smp_academy.core.mail import redacted
 from smp_academy.core.roles import ROLE_LABELS, Role, has_role
@@ -100,7 +100,12 @@ def _security_headers(response):
 
 
 def _template_helpers() -> dict:
-    return {"Role": Role, "ROLE_LABELS": ROLE_LABELS, "has_role": has_role}
+    return {
+        "Role": Role,
+        "ROLE_LABELS": ROLE_LABELS,
+        "has_role": has_role,
+        "idempotency_field": idempotency.form_field,
+    }
 
 
 class _WithheldTokens(logging.Filter):

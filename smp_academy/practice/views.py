@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from smp_academy.core.idempotency import idempotent
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.storage import get_storage
 from smp_academy.core.web import form_errors
@@ -55,6 +56,7 @@ def download_template(slug: str):
 
 @bp.post("/exercises/<slug>/submissions")
 @roles_required(Role.TRAINEE)
+@idempotent
 def create_submission(slug: str):
     exercise = services.get_exercise(slug)
     form = SubmissionForm()

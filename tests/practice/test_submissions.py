@@ -4,6 +4,7 @@ analysis job after commit, and who may see a submission and its photos."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -279,3 +280,59 @@ def test_a_signed_out_cookie_no_longer_opens_photos(client, world):
     assert client.get(urls[0]).status_code == 200
     auth.logout()
     assert client.get(urls[0]).status_code == 302
+
+
+# --------------------------------------------------------------------------- retries
+
+
+def _post_with_key(client, exercise, key: str, *, header: bool):
+    token = csrf_token(client, f"/exercises/{exercise.slug}")
+    data = {"csrf_token": token, "photos": [(io.BytesIO(helpers.jpeg()), "p.jpg")]}
+    headers = {"Idempotency-Key": key} if header else {}
+    if not header:
+        data["idempotency_key"] = key
+    return client.post(
+        f"/exercises/{exercise.slug}/submissions",
+        data=data,
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["Idempotency-Key header", "form key"])
+def test_a_retried_upload_returns_the_first_result_and_stores_one(
+    client, login, setup, exercise, storage, header
+):
+    login(setup.trainee)
+    first = _post_with_key(client, exercise, "retry-7f3a", header=header)
+    retry = _post_with_key(client, exercise, "retry-7f3a", header=header)
+    assert first.status_code == retry.status_code == 302
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert _count(Submission) == 1 and _count(Photo) == 1
+    assert len(helpers.stored_keys(storage)) == 2  # one photo and its thumbnail, not two
+
+
+def test_the_exercise_form_carries_a_fresh_key_each_time(client, login, setup, exercise):
+    login(setup.trainee)
+    keys = {
+        re.search(r'name="idempotency_key" value="([^"]+)"', client.get(page).text)[1]
+        for page in [f"/exercises/{exercise.slug}"] * 2
+    }
+    assert len(keys) == 2
+
+
+def test_a_refused_upload_keeps_no_answer_for_its_key(client, login, setup, exercise):
+    login(setup.trainee)
+    token = csrf_token(client, f"/exercises/{exercise.slug}")
+    refused = client.post(
+        f"/exercises/{exercise.slug}/submissions",
+        data={
+            "csrf_token": token,
+            "idempotency_key": "k1",
+            "photos": [(io.BytesIO(b"x"), "x.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert _post_with_key(client, exercise, "k1", header=False).status_code == 302
