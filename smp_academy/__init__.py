@@ -34,9 +34,10 @@ MODEL_MODULES = tuple(
 VIEW_MODULES = (
     "core.views",
     "auth.views",
-    "auth.data_views",
     "admin.views",
     "admin.cohorts",
+    "admin.data_views",
+    "admin.pathway",
     "courses.views",
     "quizzes.views",
     "practice.views",

@@ -7,7 +7,7 @@ Courses say whether their prerequisites are enforced, and courses and lessons wh
 PostgreSQL the pg_trgm extension gives lesson search its tolerance for misspellings.
 
 Revision ID: 0fd2a0bc6ea6
-Revises: e79484474dd0
+Revises: a2b6b18d078a
 Create Date: 2026-12-04 17:46:41.937765
 
 """
@@ -19,7 +19,7 @@ import smp_academy.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0fd2a0bc6ea6'
-down_revision = 'e79484474dd0'
+down_revision = 'a2b6b18d078a'
 branch_labels = None
 depends_on = None
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required, user_logged_in
 
-from smp_academy.auth.models import User
-from smp_academy.certificates.overview import certification_overview
-from smp_academy.certificates.requirements import requirement_names
 from smp_academy.core.boundary import writes
 from smp_academy.core.roles import Role, roles_required
 from smp_academy.courses import access, intake, services
@@ -43,58 +38,6 @@ def index():
     )
 
 
-@dataclass(frozen=True)
-class NextStep:
-    """Where "continue where you left off" leads, and the words on its button."""
-
-    label: str
-    path: str
-
-
-def continue_step(user: User) -> NextStep | None:
-    """The next lesson of the learner's last course; once that course is done, the next step
-    of their certification pathway (as certificates.overview sees it; the dashboard, at the
-    top of the layers, is where courses and certificates meet)."""
-    point = services.resume_point(user)
-    if point is not None and point.lesson is not None:
-        return NextStep(
-            f"Continue {point.course.title}: {point.lesson.title}",
-            url_for(".show_lesson", slug=point.course.slug, lesson_slug=point.lesson.slug),
-        )
-    step = pathway_step(user)
-    if step is None and point is not None:
-        return NextStep(
-            f"Review {point.course.title}", url_for(".show_course", slug=point.course.slug)
-        )
-    return step
-
-
-def pathway_step(user: User) -> NextStep | None:
-    """The first requirement not yet met of a certification the learner does not hold,
-    certifications already under way first."""
-    overview = sorted(certification_overview(user), key=lambda item: item["done"] == 0)
-    names = requirement_names()
-    for item in overview:
-        if item["certificate"] is None and item["next"]:
-            kind, slug = item["next"]
-            title, path = names[kind].get(slug, (slug, url_for("certificates.my_certificates")))
-            return NextStep(f"Next for {item['certification'].title}: {title}", path)
-    return None
-
-
-@bp.get("/continue")
-@roles_required(Role.TRAINEE)
-def continue_learning():
-    """Continue where you left off (a link that stays right as the learner moves on)."""
-    step = continue_step(current_user)
-    return redirect(step.path if step else url_for(".catalogue"))
-
-
-@bp.app_context_processor
-def continue_helpers():
-    return {"continue_step": continue_step}
-
-
 @bp.get("/courses")
 def catalogue():
     courses = services.published_courses()
@@ -115,7 +58,6 @@ def show_course(slug: str):
         "resume": None,
         "missing": [],
         "lock": None,
-        "next_step": None,
         "lesson_locks": {},
         "form": ProgressForm(),
     }
@@ -128,9 +70,6 @@ def show_course(slug: str):
             progress=progress.get(course.id),
             missing=services.missing_prerequisites(course, {c.slug: c for c in courses}, progress),
             resume=services.resume_lesson(current_user, course, lessons, done),
-            next_step=pathway_step(current_user)
-            if progress.get(course.id) and progress[course.id].is_complete
-            else None,
             lock=access.course_lock(current_user, course),
             lesson_locks=access.lesson_locks(current_user, course, lessons),
         )

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from smp_academy.core.boundary import refused_to
+from smp_academy.core.idempotency import idempotent
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.storage import get_storage
 from smp_academy.core.web import form_errors
@@ -62,6 +63,7 @@ def download_template(slug: str):
 
 @bp.post("/exercises/<slug>/submissions")
 @roles_required(Role.TRAINEE)
+@idempotent
 def create_submission(slug: str):
     exercise = services.get_exercise(slug)
     form = SubmissionForm()
@@ -116,6 +118,11 @@ def photo_file(photo_id: int, kind: str):
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    extension = "png" if kind == "overlay" else "jpg"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="photo-{photo.id}-{kind}.{extension}"'
+    )
     response.set_etag(f"{photo.sha256}-{kind}")
     return response.make_conditional(request)
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from smp_academy.auth.export import account_events
+from smp_academy.admin.data_export import account_events
 from smp_academy.auth.models import DeletionRequest, DeletionState, User, UserSession
 from smp_academy.auth.passwords import verify_password
 from smp_academy.certificates.models import Certificate

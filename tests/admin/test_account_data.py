@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from smp_academy.auth import deletion
+from smp_academy.admin import account_deletion as deletion
 from smp_academy.auth.models import DeletionRequest, User
 from smp_academy.certificates.models import Certificate, Certification
 from smp_academy.core.errors import Conflict

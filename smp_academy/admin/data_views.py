@@ -1,14 +1,15 @@
 """Your data: a trainee (or anyone) downloads everything held about them, and a trainee asks
-for their account's deletion, which an admin confirms."""
+for their account's deletion, which an admin confirms. Here, at the top of the layers, because
+both reach into every domain."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from smp_academy.auth import deletion
+from smp_academy.admin import account_deletion as deletion
+from smp_academy.admin.data_export import export_zip
 from smp_academy.auth.data_forms import ButtonForm, DeletionRequestForm
-from smp_academy.auth.export import export_zip
 from smp_academy.auth.models import DeletionRequest
 from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
