@@ -11,7 +11,7 @@ deactivated), because those records and the audit log refer to it.
 Removed: the name and e-mail address, sessions, every other lesson record, quiz attempt and
 practice submission (with its photos, analyses, grades and pins), accommodations, cohort
 memberships, notifications and e-mails to the address; in the audit log the address and the
-account's IP addresses are replaced. The photo files are deleted after the commit, by a job.
+account's IP addresses are replaced. The photo files are deleted once the deletion is committed.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from smp_academy.admin.data_export import account_events
 from smp_academy.auth.models import DeletionRequest, DeletionState, User, UserSession
 from smp_academy.auth.passwords import verify_password
 from smp_academy.certificates.models import Certificate
-from smp_academy.core import audit, jobs
+from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.models import Notification, OutboxMessage
@@ -126,13 +126,6 @@ def confirm_deletion(admin: User, request: DeletionRequest) -> dict[str, int]:
     return outcome
 
 
-def delete_stored_files(*keys: str) -> None:
-    """Job: delete files whose rows were deleted (after that deletion was committed)."""
-    storage = get_storage()
-    for key in keys:
-        storage.delete(key)
-
-
 def _certificates(user: User) -> list[Certificate]:
     return list(db.session.scalars(select(Certificate).where(Certificate.holder_id == user.id)))
 
@@ -214,8 +207,9 @@ def _erase_submissions(user: User, backing: dict[str, set[int]]) -> dict[str, in
     db.session.execute(delete(Photo).where(Photo.submission_id.in_(ids)))
     db.session.execute(update(Submission).where(Submission.id.in_(ids)).values(previous_id=None))
     db.session.execute(delete(Submission).where(Submission.id.in_(ids)))
-    if keys:
-        jobs.enqueue(delete_stored_files, *keys)
+    storage = get_storage()
+    for key in keys:
+        storage.delete_after_commit(key)
     return {"submissions_removed": len(ids), "photos_removed": len(photos)}
 
 

@@ -241,7 +241,7 @@ def test_a_confirmed_deletion_keeps_only_what_the_certificate_rests_on(
     )
     kept_lessons = select(func.count(LessonProgress.id)).where(LessonProgress.user_id == trainee.id)
     assert db.session.scalar(kept_lessons) == 2
-    # Removed: the rest, with the photo files (deleted by a job after the commit).
+    # Removed: the rest, with the photo files (deleted once the deletion is committed).
     assert db.session.get(Submission, extra_id) is None
     assert (
         db.session.scalar(select(func.count(Attempt.id)).where(Attempt.quiz_id == extra.quiz.id))
