@@ -86,13 +86,17 @@ def cohort_settings(cohort_id: int):
 @roles_required(Role.INSTRUCTOR, Role.ADMIN)
 def unassigned_trainees():
     """Trainees whom no instructor teaches, with their waiting work, to be taken on."""
-    trainees = intake.unassigned_trainees()
+    waiting = waiting_by_trainee(intake.unassigned_trainee_ids())
+    trainees = sorted(  # work waiting first, the longest waiting at the top
+        intake.unassigned_trainees(),
+        key=lambda t: (t.id not in waiting, waiting[t.id][1] if t.id in waiting else t.created_at),
+    )
     form = AssignForm()
     form.cohort.choices = [(c.id, c.name) for c in visible_cohorts(current_user)]
     return render_template(
         "admin/cohort_unassigned.html",
         trainees=trainees,
-        waiting=waiting_by_trainee(intake.unassigned_trainee_ids()),
+        waiting=waiting,
         intake_open=intake.open_intake_cohort(),
         form=form,
     )

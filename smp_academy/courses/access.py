@@ -42,6 +42,7 @@ class Lock:
     reason: str
     unlocked_by: list[Course]  # the courses to finish first
     opens_on: date | None = None
+    after_days: int = 0  # drip release: the day after the start on which it opens
 
 
 def _listing(titles: list[str]) -> str:
@@ -71,11 +72,11 @@ def _release_lock(days: int, start: date | None, what: str) -> Lock | None:
     if days <= 0:
         return None
     if start is None:
-        return Lock(f"{what} opens {days} days after you start the course.", [])
+        return Lock(f"{what} opens {days} days after you start the course.", [], None, days)
     opens_on = start + timedelta(days=days)
     if opens_on <= today_utc():
         return None
-    return Lock(f"{what} opens on {_day(opens_on)}.", [], opens_on)
+    return Lock(f"{what} opens on {_day(opens_on)}.", [], opens_on, days)
 
 
 def _prerequisite_lock(user: Any, course: Course) -> Lock | None:

@@ -27,10 +27,8 @@ def submit_refusal(versions: list[Submission]) -> str:
             "Your last submission is waiting for an instructor; you can withdraw it to replace "
             "the photos until someone starts reviewing it."
         )
-    if latest is not None:
-        return (
-            "Your last submission is waiting for an instructor; you can resubmit if it needs work."
-        )
+    if latest is not None and latest.state == SubmissionState.IN_REVIEW:
+        return "An instructor is reviewing your last submission; you can resubmit if it needs work."
     return "Only trainees submit practice work."
 
 

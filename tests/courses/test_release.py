@@ -68,7 +68,8 @@ def test_an_enforced_prerequisite_locks_the_quiz_and_says_what_unlocks_it(
     assert quizzes.user_attempts(trainee, quiz) == []
 
     course_page = _page(client, f"/courses/{db.session.get(Course, quiz.course_id).slug}")
-    assert "Locked." in course_page and "We recommend" not in course_page
+    assert "The lessons are open; the quiz and exercises are locked." in course_page
+    assert "We recommend" not in course_page
 
     helpers.complete(trainee, helpers.lessons_of(basics))
     page = _page(client, f"/quizzes/{quiz.slug}")

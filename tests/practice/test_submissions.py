@@ -24,6 +24,7 @@ from tests.conftest import AuthActions, csrf_token
 from tests.grading import helpers
 
 WAITING = "Your last submission is waiting for an instructor"
+REVIEWING = "An instructor is reviewing your last submission"
 PASSED = "You have passed this exercise."
 
 
@@ -110,7 +111,7 @@ def test_needs_work_then_version_two_linked_to_one(app, client, login, setup, ex
 
 @pytest.mark.parametrize(
     ("state", "message"),
-    [("submitted", WAITING), ("in_review", WAITING), ("passed", PASSED)],
+    [("submitted", WAITING), ("in_review", REVIEWING), ("passed", PASSED)],
 )
 def test_no_new_submission_while_waiting_or_after_passing(
     app, client, login, setup, exercise, storage, state, message
