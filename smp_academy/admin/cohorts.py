@@ -126,7 +126,7 @@ def remove_member(cohort_id: int, member_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     cohorts.remove_member(current_user, cohort, member_id)
-    flash("Removed from the cohort.", "success")
+    flash("The member is removed from the cohort.", "success")
     return redirect(url_for(".show_cohort", cohort_id=cohort.id))
 
 

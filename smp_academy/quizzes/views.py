@@ -250,7 +250,7 @@ def accommodations(slug: str):
                 extra_minutes=form.extra_minutes.data or 0,
                 reason=form.reason.data,
             )
-            flash(f"Accommodation granted to {trainee.name}.", "success")
+            flash(f"{trainee.name} is granted the accommodation.", "success")
             return redirect(url_for(".accommodations", slug=slug))
     return render_template(
         "quizzes/accommodations.html",
