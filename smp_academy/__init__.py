@@ -26,6 +26,7 @@ MODEL_MODULES = tuple(
         "quizzes",
         "practice",
         "grading",
+        "clinical",
         "certificates",
         "verification",
     )
