@@ -12,7 +12,7 @@ from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
 from smp_academy.courses import cohorts
 from smp_academy.courses import services as courses
-from smp_academy.courses.models import Cohort
+from smp_academy.courses.models import Cohort, CohortRole
 from smp_academy.courses.permissions import can_view_cohort
 from smp_academy.extensions import db
 
@@ -50,8 +50,8 @@ def show_cohort(cohort_id: int):
         cohort=cohort,
         form=form,
         confirm=ConfirmForm(),
-        trainees=cohorts.member_rows(cohort, "trainee"),
-        instructors=cohorts.member_rows(cohort, "instructor"),
+        trainees=cohorts.member_rows(cohort, CohortRole.TRAINEE),
+        instructors=cohorts.member_rows(cohort, CohortRole.INSTRUCTOR),
     )
 
 

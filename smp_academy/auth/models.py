@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.roles import Role
-from smp_academy.core.types import UTCDateTime
+from smp_academy.core.types import UTCDateTime, state_type
 from smp_academy.extensions import db
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
@@ -23,7 +23,7 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default=Role.TRAINEE.value, index=True)
+    role: Mapped[Role] = mapped_column(state_type(Role), default=Role.TRAINEE, index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

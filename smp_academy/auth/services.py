@@ -49,7 +49,7 @@ def create_user(email: str, name: str, password: str, role: Role = Role.TRAINEE)
     if find_user_by_email(email) is not None:
         raise Conflict("An account with this e-mail address already exists.", field="email")
     _check_password(password, email=email, name=name)
-    user = User(email=email, name=name, role=Role(role).value, password_hash=_hash(password))
+    user = User(email=email, name=name, role=Role(role), password_hash=_hash(password))
     db.session.add(user)
     db.session.flush()
     return user
@@ -211,9 +211,9 @@ def set_role(actor: User, user: User, role: Role) -> None:
     role = Role(role)
     if user.id == actor.id and role != Role.ADMIN:
         raise Conflict("You cannot remove your own administrator role.")
-    if user.role != role.value:
-        audit.record(actor, "user.role_changed", user, old=user.role, new=role.value)
-        user.role = role.value
+    if user.role != role:
+        audit.record(actor, "user.role_changed", user, old=user.role, new=role)
+        user.role = role
 
 
 def set_active(actor: User, user: User, active: bool) -> None:

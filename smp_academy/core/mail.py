@@ -13,7 +13,7 @@ from flask import current_app, render_template
 
 from smp_academy.core import jobs
 from smp_academy.core.clock import now_utc
-from smp_academy.core.models import OutboxMessage
+from smp_academy.core.models import MailStatus, OutboxMessage
 from smp_academy.extensions import db
 
 log = logging.getLogger("smp_academy.mail")
@@ -32,15 +32,15 @@ def queue_mail(to: str, subject: str, template: str, **context: Any) -> OutboxMe
 def deliver(message_id: int) -> None:
     """Job: send one outbox message (idempotent: a sent message is not sent again)."""
     message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.status in {"sent", "logged"}:
+    if message is None or message.status in {MailStatus.SENT, MailStatus.LOGGED}:
         return
     mail_url = current_app.config.get("MAIL_URL")
     if mail_url:
         _send_smtp(mail_url, message)
-        message.status = "sent"
+        message.status = MailStatus.SENT
     else:
         log.info("mail to %s: %s\n%s", message.to_address, message.subject, message.body)
-        message.status = "logged"
+        message.status = MailStatus.LOGGED
     message.sent_at = now_utc()
 
 

@@ -34,6 +34,13 @@ class AuditEvent(db.Model):
     actor = db.relationship("User", lazy="joined")
 
 
+class MailStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    LOGGED = "logged"  # no SMTP configured: written to the log
+    FAILED = "failed"
+
+
 class OutboxMessage(db.Model):
     """An e-mail: written in the transaction that caused it, delivered after commit."""
 
@@ -44,7 +51,7 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|sent|logged|failed
+    status: Mapped[MailStatus] = mapped_column(state_type(MailStatus), default=MailStatus.QUEUED)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
 

@@ -9,7 +9,14 @@ from smp_academy.auth.services import find_user_by_email
 from smp_academy.core import audit
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.roles import Role
-from smp_academy.courses.models import Cohort, CohortMember, Course, Lesson, LessonProgress
+from smp_academy.courses.models import (
+    Cohort,
+    CohortMember,
+    CohortRole,
+    Course,
+    Lesson,
+    LessonProgress,
+)
 from smp_academy.extensions import db
 
 
@@ -28,7 +35,7 @@ def create_cohort(actor: User, name: str, starts_on: str | None = None) -> Cohor
 
 def add_member(cohort: Cohort, user: User, role: str, actor: User | None = None) -> CohortMember:
     """Add a trainee or an instructor (idempotent)."""
-    if role not in {"trainee", "instructor"}:
+    if role not in set(CohortRole):
         raise ValidationFailed(
             "Only trainees and instructors can be members of a cohort.", field="email"
         )
@@ -69,7 +76,7 @@ def cohorts_of_instructor(user: User) -> list[Cohort]:
         db.session.scalars(
             select(Cohort)
             .join(CohortMember)
-            .where(CohortMember.user_id == user.id, CohortMember.role == "instructor")
+            .where(CohortMember.user_id == user.id, CohortMember.role == CohortRole.INSTRUCTOR)
             .order_by(Cohort.name)
         )
     )
@@ -88,7 +95,7 @@ def members(cohort: Cohort, role: str) -> list[User]:
 
 def cohort_progress(cohort: Cohort, course: Course) -> tuple[list[User], list[Lesson], set]:
     """Trainees × lessons of a course, with the (user, lesson) pairs completed: 3 queries."""
-    trainees = members(cohort, "trainee")
+    trainees = members(cohort, CohortRole.TRAINEE)
     lessons = list(
         db.session.scalars(
             select(Lesson)

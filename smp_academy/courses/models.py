@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
-from smp_academy.core.types import UTCDateTime
+from smp_academy.core.types import UTCDateTime, state_type
 from smp_academy.extensions import db
 
 
@@ -81,6 +82,11 @@ class Figure(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class CohortRole(enum.StrEnum):
+    TRAINEE = "trainee"
+    INSTRUCTOR = "instructor"
+
+
 class Cohort(db.Model):
     """A group of trainees taught and graded by its instructors."""
 
@@ -106,7 +112,7 @@ class CohortMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[CohortRole] = mapped_column(state_type(CohortRole))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     cohort: Mapped[Cohort] = relationship(back_populates="members", lazy="raise")

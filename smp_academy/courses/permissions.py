@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import aliased
 
 from smp_academy.core.roles import Role, has_role
-from smp_academy.courses.models import CohortMember
+from smp_academy.courses.models import Cohort, CohortMember, CohortRole
 from smp_academy.extensions import db
 
 
@@ -22,9 +22,9 @@ def instructs(instructor_id: int, trainee_id: int) -> bool:
                 exists().where(
                     and_(
                         teacher.user_id == instructor_id,
-                        teacher.role == "instructor",
+                        teacher.role == CohortRole.INSTRUCTOR,
                         learner.user_id == trainee_id,
-                        learner.role == "trainee",
+                        learner.role == CohortRole.TRAINEE,
                         teacher.cohort_id == learner.cohort_id,
                     )
                 )
@@ -48,7 +48,7 @@ def teaches_cohort(user_id: int, cohort_id: int) -> bool:
                 exists().where(
                     CohortMember.cohort_id == cohort_id,
                     CohortMember.user_id == user_id,
-                    CohortMember.role == "instructor",
+                    CohortMember.role == CohortRole.INSTRUCTOR,
                 )
             )
         )
@@ -70,7 +70,29 @@ def instructed_trainee_ids(instructor_id: int) -> select:
         .join(teacher, teacher.cohort_id == learner.cohort_id)
         .where(
             teacher.user_id == instructor_id,
-            teacher.role == "instructor",
-            learner.role == "trainee",
+            teacher.role == CohortRole.INSTRUCTOR,
+            learner.role == CohortRole.TRAINEE,
         )
     )
+
+
+def visible_cohorts(user: Any) -> list[Cohort]:
+    """The cohorts whose trainees ``user`` may see: all for admins, taught ones for instructors."""
+    stmt = select(Cohort).order_by(Cohort.name)
+    if not has_role(user, Role.ADMIN):
+        stmt = stmt.join(CohortMember).where(
+            CohortMember.user_id == user.id, CohortMember.role == CohortRole.INSTRUCTOR
+        )
+    return list(db.session.scalars(stmt))
+
+
+def trainee_scope(user: Any, cohort: Cohort | None = None) -> Select | None:
+    """The trainees ``user`` may see as a subquery of ids (narrowed to ``cohort`` if given), or
+    None for "everyone" (an admin without a cohort). The caller checks ``can_view_cohort``."""
+    if cohort is not None:
+        return select(CohortMember.user_id).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.role == CohortRole.TRAINEE
+        )
+    if has_role(user, Role.ADMIN):
+        return None
+    return instructed_trainee_ids(user.id)

@@ -20,8 +20,8 @@ from smp_academy.core.errors import Conflict, ValidationFailed
 from smp_academy.core.events import requirement_met
 from smp_academy.core.notify import notify
 from smp_academy.core.roles import Role
-from smp_academy.courses.models import CohortMember
-from smp_academy.courses.permissions import instructed_trainee_ids, instructs
+from smp_academy.courses.models import CohortMember, CohortRole
+from smp_academy.courses.permissions import instructed_trainee_ids
 from smp_academy.extensions import db
 from smp_academy.grading.models import Grade, Pin, ReusableComment
 from smp_academy.practice.models import Exercise, Submission, SubmissionState
@@ -65,7 +65,8 @@ def queue(user: User, filters: QueueFilter, limit: int = QUEUE_PAGE) -> list[Sub
         stmt = stmt.where(
             Submission.trainee_id.in_(
                 select(CohortMember.user_id).where(
-                    CohortMember.cohort_id == filters.cohort_id, CohortMember.role == "trainee"
+                    CohortMember.cohort_id == filters.cohort_id,
+                    CohortMember.role == CohortRole.TRAINEE,
                 )
             )
         )
@@ -83,7 +84,7 @@ def queue(user: User, filters: QueueFilter, limit: int = QUEUE_PAGE) -> list[Sub
     return list(db.session.scalars(stmt))
 
 
-OPEN_STATES = ("submitted", "in_review")
+OPEN_STATES = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
 
 
 def state_counts(user: User) -> dict[str, int]:
@@ -99,18 +100,9 @@ def state_counts(user: User) -> dict[str, int]:
 def oldest_waiting_at(user: User) -> datetime | None:
     return db.session.scalar(
         _visible(user, select(func.min(Submission.submitted_at))).where(
-            Submission.state == "submitted"
+            Submission.state == SubmissionState.SUBMITTED
         )
     )
-
-
-def can_grade(user: Any, submission: Submission) -> bool:
-    """Admins, and the instructors of one of the trainee's cohorts."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.INSTRUCTOR and instructs(user.id, submission.trainee_id)
 
 
 def claim(user: User, submission: Submission) -> None:
@@ -119,8 +111,8 @@ def claim(user: User, submission: Submission) -> None:
         return
     result = db.session.execute(
         update(Submission)
-        .where(Submission.id == submission.id, Submission.state == SubmissionState.SUBMITTED.value)
-        .values(state=SubmissionState.IN_REVIEW.value, claimed_by_id=user.id, claimed_at=now_utc())
+        .where(Submission.id == submission.id, Submission.state == SubmissionState.SUBMITTED)
+        .values(state=SubmissionState.IN_REVIEW, claimed_by_id=user.id, claimed_at=now_utc())
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission)
@@ -141,10 +133,10 @@ def release(user: User, submission: Submission) -> None:
         update(Submission)
         .where(
             Submission.id == submission.id,
-            Submission.state == SubmissionState.IN_REVIEW.value,
+            Submission.state == SubmissionState.IN_REVIEW,
             Submission.claimed_by_id == user.id,
         )
-        .values(state=SubmissionState.SUBMITTED.value, claimed_by_id=None, claimed_at=None)
+        .values(state=SubmissionState.SUBMITTED, claimed_by_id=None, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission)
@@ -166,7 +158,9 @@ def claim_next(user: User, filters: QueueFilter, tries: int = 3) -> Submission |
 
 
 def next_waiting(user: User, filters: QueueFilter) -> Submission | None:
-    waiting = queue(user, QueueFilter(filters.cohort_id, filters.exercise_id, "submitted"), 1)
+    waiting = queue(
+        user, QueueFilter(filters.cohort_id, filters.exercise_id, SubmissionState.SUBMITTED), 1
+    )
     return waiting[0] if waiting else None
 
 
@@ -213,7 +207,7 @@ def grade(
     result = db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id, *guard)
-        .values(state=new_state.value, claimed_by_id=None, decided_at=now_utc())
+        .values(state=new_state, claimed_by_id=None, decided_at=now_utc())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:

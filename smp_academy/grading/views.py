@@ -18,6 +18,7 @@ from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
 from smp_academy.grading import services
 from smp_academy.grading.forms import ActionForm, CommentForm, GradeForm
+from smp_academy.grading.permissions import can_grade
 from smp_academy.practice.models import STATE_LABELS, Exercise, Submission
 from smp_academy.practice.suggestions import suggest_levels
 
@@ -39,7 +40,7 @@ def _filters() -> services.QueueFilter:
 
 def _submission_for_staff(submission_id: int) -> Submission:
     submission = db.get_or_404(Submission, submission_id)
-    require(services.can_grade(current_user, submission), hide=True)
+    require(can_grade(current_user, submission), hide=True)
     return submission
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
-from smp_academy.core.types import UTCDateTime
+from smp_academy.core.types import UTCDateTime, state_type
 from smp_academy.extensions import db
 
 
@@ -55,6 +55,13 @@ class SubmissionState(enum.StrEnum):
     IN_REVIEW = "in_review"
     PASSED = "passed"
     NEEDS_WORK = "needs_work"
+
+
+class AnalysisStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    NO_MARKERS = "no_markers"
+    FAILED = "failed"
 
 
 STATE_LABELS = {
@@ -95,7 +102,9 @@ class Submission(db.Model):
     trainee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
-    state: Mapped[str] = mapped_column(String(16), default=SubmissionState.SUBMITTED.value)
+    state: Mapped[SubmissionState] = mapped_column(
+        state_type(SubmissionState), default=SubmissionState.SUBMITTED
+    )
     note: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -111,7 +120,7 @@ class Submission(db.Model):
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[SubmissionState(self.state)]
+        return STATE_LABELS[self.state]
 
 
 class Photo(db.Model):
@@ -131,7 +140,9 @@ class Photo(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     original_name: Mapped[str] = mapped_column(String(120), default="")
-    analysis_status: Mapped[str] = mapped_column(String(16), default="pending")
+    analysis_status: Mapped[AnalysisStatus] = mapped_column(
+        state_type(AnalysisStatus), default=AnalysisStatus.PENDING
+    )
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     analysis_error: Mapped[str | None] = mapped_column(Text)
     overlay_key: Mapped[str | None] = mapped_column(String(200))

@@ -15,10 +15,11 @@ from smp_academy.core import jobs
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.notify import notify
 from smp_academy.core.storage import get_storage, new_key
-from smp_academy.courses.models import CohortMember, Course
+from smp_academy.courses.models import CohortMember, CohortRole, Course
 from smp_academy.extensions import db
 from smp_academy.practice.analysis import MarkersNotFound, UnreadableImage, analyze, render_overlay
-from smp_academy.practice.models import Exercise, Photo, Submission, SubmissionState
+from smp_academy.practice.models import AnalysisStatus, Exercise, Photo, Submission
+from smp_academy.practice.permissions import can_submit, submit_refusal
 from smp_academy.practice.uploads import UploadRejected, clean_photo, safe_filename
 
 PHOTO_PREFIX = "photos"
@@ -60,23 +61,12 @@ def history(trainee: User, exercise: Exercise) -> list[Submission]:
     )
 
 
-def can_submit(trainee: User, exercise: Exercise, versions: list[Submission]) -> str | None:
-    """Why a new submission is not possible now, or None."""
-    latest = versions[0] if versions else None
-    if latest is None or latest.state == SubmissionState.NEEDS_WORK:
-        return None
-    if latest.state == SubmissionState.PASSED:
-        return "You have passed this exercise."
-    return "Your last submission is waiting for an instructor; you can resubmit if it needs work."
-
-
 def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str = "") -> Submission:
     """A new submission (or a new version after "needs work"). Every photo is validated before
     anything is stored; files are written before the rows that name them."""
     versions = history(trainee, exercise)
-    refusal = can_submit(trainee, exercise, versions)
-    if refusal:
-        raise Conflict(refusal)
+    if not can_submit(trainee, exercise, versions):
+        raise Conflict(submit_refusal(versions))
     photos = _validated(exercise, uploads)
     stored = _store(photos)
     previous = versions[0] if versions else None
@@ -187,7 +177,7 @@ def photo_owner_id(photo: Photo) -> int:
 def analyze_photo(photo_id: int) -> None:
     """Job: measure the dots of one photo; store the report and an overlay image."""
     photo = db.session.get(Photo, photo_id)
-    if photo is None or photo.analysis_status == "done":
+    if photo is None or photo.analysis_status == AnalysisStatus.DONE:
         return
     storage = get_storage()
     try:
@@ -195,16 +185,16 @@ def analyze_photo(photo_id: int) -> None:
             storage.load(photo.storage_key), max_pixels=current_app.config["UPLOAD_MAX_PIXELS"]
         )
     except MarkersNotFound as error:
-        photo.analysis_status, photo.analysis_error = "no_markers", str(error)
+        photo.analysis_status, photo.analysis_error = AnalysisStatus.NO_MARKERS, str(error)
         return
     except UnreadableImage as error:
-        photo.analysis_status, photo.analysis_error = "failed", str(error)
+        photo.analysis_status, photo.analysis_error = AnalysisStatus.FAILED, str(error)
         return
     overlay_key = new_key(PHOTO_PREFIX, ".overlay.png")
     storage.save(overlay_key, render_overlay(result), "image/png")
     photo.overlay_key = overlay_key
     photo.analysis = json.loads(json.dumps(result.report))
-    photo.analysis_status = "done"
+    photo.analysis_status = AnalysisStatus.DONE
     photo.analysis_error = None
 
 
@@ -220,7 +210,7 @@ def notify_instructors(submission: Submission) -> None:
     teachers = db.session.scalars(
         select(User)
         .join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.role == "instructor", CohortMember.cohort_id.in_(cohorts))
+        .where(CohortMember.role == CohortRole.INSTRUCTOR, CohortMember.cohort_id.in_(cohorts))
         .distinct()
     ).all()
     for teacher in teachers:

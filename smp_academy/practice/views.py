@@ -13,6 +13,7 @@ from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
 from smp_academy.practice import services
 from smp_academy.practice.forms import SubmissionForm
+from smp_academy.practice.permissions import can_submit, submit_refusal
 from smp_academy.practice.template import render_template_pdf
 
 bp = Blueprint("practice", __name__)
@@ -33,7 +34,7 @@ def _exercise_page(exercise, form: SubmissionForm) -> str:
         exercise=exercise,
         versions=versions,
         course=db.session.get(Course, exercise.course_id),
-        refusal=services.can_submit(current_user, exercise, versions),
+        refusal=None if can_submit(current_user, exercise, versions) else submit_refusal(versions),
         form=form,
     )
 

@@ -136,15 +136,15 @@ def _check_question(
     for line, message in _authoring_problems(question, figures):
         reader.problem(path, line, f"question {key}: {message}")
     lesson = question.get("lesson")
-    if lesson is not None:
-        if isinstance(lesson, str) and LESSON_REF.match(lesson):
-            refs.append((str(key), lesson, question.line_of("lesson")))
-        else:
-            reader.problem(
-                path,
-                question.line_of("lesson"),
-                f"question {key}: lesson must be written course-slug/lesson-slug",
-            )
+    if isinstance(lesson, str) and LESSON_REF.match(lesson):
+        refs.append((str(key), lesson, question.line_of("lesson")))
+    else:
+        reader.problem(
+            path,
+            question.line_of("lesson") if lesson is not None else question.line,
+            f"question {key}: name the lesson that teaches its answer "
+            "(lesson: course-slug/lesson-slug)",
+        )
 
 
 def _authoring_problems(question: LineDict, figures: Collection[str]) -> list[tuple[int, str]]:

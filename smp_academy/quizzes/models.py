@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +21,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
-from smp_academy.core.types import UTCDateTime
+from smp_academy.core.types import UTCDateTime, state_type
 from smp_academy.extensions import db
 from smp_academy.quizzes.settings import QuizSettings
+
+
+class AttemptStatus(enum.StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
 
 
 class Quiz(db.Model):
@@ -100,7 +106,9 @@ class Attempt(db.Model):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[AttemptStatus] = mapped_column(
+        state_type(AttemptStatus), default=AttemptStatus.OPEN
+    )
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -118,7 +126,7 @@ class Attempt(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status == AttemptStatus.OPEN
 
 
 class AttemptAnswer(db.Model):

@@ -8,12 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from smp_academy.auth.models import User
-from smp_academy.courses.models import Cohort, CohortMember
 from smp_academy.extensions import db
-from smp_academy.quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
+from smp_academy.quizzes.models import Attempt, AttemptAnswer, AttemptStatus, QuestionVersion, Quiz
 from smp_academy.quizzes.question_types import get_question_type
 from smp_academy.quizzes.services import graded_score
 from smp_academy.quizzes.statistics import (
@@ -32,22 +31,19 @@ class QuizReport:
     prompts: dict[str, str]
 
 
-def _submitted_attempts(quiz: Quiz, cohort: Cohort | None) -> list[Attempt]:
-    stmt = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.status == "submitted")
-    if cohort is not None:
-        stmt = stmt.where(
-            Attempt.user_id.in_(
-                select(CohortMember.user_id).where(
-                    CohortMember.cohort_id == cohort.id, CohortMember.role == "trainee"
-                )
-            )
-        )
+def _submitted_attempts(quiz: Quiz, trainees: Select | None) -> list[Attempt]:
+    """Submitted attempts of the trainees in scope (a subquery of ids; None: everyone)."""
+    stmt = select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.status == AttemptStatus.SUBMITTED
+    )
+    if trainees is not None:
+        stmt = stmt.where(Attempt.user_id.in_(trainees))
     return list(db.session.scalars(stmt.order_by(Attempt.id)))
 
 
-def quiz_report(quiz: Quiz, cohort: Cohort | None = None) -> QuizReport:
+def quiz_report(quiz: Quiz, trainees: Select | None = None) -> QuizReport:
     """Statistics over submitted attempts, in three queries whatever the number of attempts."""
-    attempts = _submitted_attempts(quiz, cohort)
+    attempts = _submitted_attempts(quiz, trainees)
     version_ids = {slot["version_id"] for a in attempts for slot in a.slots}
     versions = (
         {
@@ -100,9 +96,9 @@ CSV_HEADER = [
 ]
 
 
-def results_csv(quiz: Quiz, cohort: Cohort | None) -> str:
+def results_csv(quiz: Quiz, trainees: Select | None) -> str:
     """One row per trainee: attempts, the grade by the quiz's method, passed or not."""
-    attempts = _submitted_attempts(quiz, cohort)
+    attempts = _submitted_attempts(quiz, trainees)
     users = (
         {
             u.id: u

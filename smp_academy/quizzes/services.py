@@ -12,17 +12,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from smp_academy.auth.models import User
-from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
 from smp_academy.core.rows import get_or_create, lock
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
+from smp_academy.quizzes.accommodations import accommodation_totals
 from smp_academy.quizzes.models import (
-    Accommodation,
     Attempt,
     AttemptAnswer,
+    AttemptStatus,
     Question,
     QuestionVersion,
     Quiz,
@@ -74,19 +74,9 @@ def user_attempts(user: User, quiz: Quiz) -> list[Attempt]:
     )
 
 
-def _accommodation(user: User, quiz: Quiz) -> tuple[int, int]:
-    extra_attempts, extra_minutes = db.session.execute(
-        select(
-            func.coalesce(func.sum(Accommodation.extra_attempts), 0),
-            func.coalesce(func.sum(Accommodation.extra_minutes), 0),
-        ).where(Accommodation.user_id == user.id, Accommodation.quiz_id == quiz.id)
-    ).one()
-    return int(extra_attempts), int(extra_minutes)
-
-
 def attempt_policy(user: User, quiz: Quiz, attempts: list[Attempt] | None = None) -> AttemptPolicy:
     attempts = user_attempts(user, quiz) if attempts is None else attempts
-    extra_attempts, extra_minutes = _accommodation(user, quiz)
+    extra_attempts, extra_minutes = accommodation_totals(user, quiz)
     maximum = quiz.config.max_attempts
     open_attempt = next((a for a in attempts if a.is_open), None)
     submitted = [a for a in attempts if not a.is_open]
@@ -150,7 +140,7 @@ def _new_attempt(user: User, quiz: Quiz, number: int, extra_minutes: int) -> Att
         started_at=started,
         deadline_at=deadline,
         slots=slots,
-        status="open",
+        status=AttemptStatus.OPEN,
     )
 
 
@@ -297,8 +287,8 @@ def submit_attempt(attempt: Attempt, reason: str = "trainee") -> bool:
         submitted_at = min(submitted_at, attempt.deadline_at + DEADLINE_GRACE)
     result = db.session.execute(
         update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "open")
-        .values(status="submitted", submitted_at=submitted_at, submit_reason=reason)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(status=AttemptStatus.SUBMITTED, submitted_at=submitted_at, submit_reason=reason)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(attempt)
@@ -332,7 +322,7 @@ def submit_overdue_attempts() -> int:
     """Periodic job: submit every open attempt whose deadline has passed."""
     overdue = db.session.scalars(
         select(Attempt).where(
-            Attempt.status == "open", Attempt.deadline_at < now_utc() - DEADLINE_GRACE
+            Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < now_utc() - DEADLINE_GRACE
         )
     ).all()
     return sum(submit_attempt(attempt, reason="deadline") for attempt in overdue)
@@ -359,72 +349,4 @@ def has_passed(user_id: int, quiz_id: int) -> bool:
             )
         )
         > 0
-    )
-
-
-def grant_accommodation(
-    actor: User, quiz: Quiz, trainee: User, *, extra_attempts: int, extra_minutes: int, reason: str
-) -> Accommodation:
-    """Extra attempts or time for one trainee; audit-logged."""
-    if extra_attempts < 0 or extra_minutes < 0 or extra_attempts + extra_minutes == 0:
-        raise ValidationFailed("Grant at least one extra attempt or some extra minutes.")
-    if not reason.strip():
-        raise ValidationFailed("Give a reason for the accommodation.", field="reason")
-    grant = Accommodation(
-        quiz_id=quiz.id,
-        user_id=trainee.id,
-        extra_attempts=extra_attempts,
-        extra_minutes=extra_minutes,
-        reason=reason.strip(),
-        granted_by_id=actor.id,
-    )
-    db.session.add(grant)
-    open_attempt = next((a for a in user_attempts(trainee, quiz) if a.is_open), None)
-    if open_attempt is not None and open_attempt.deadline_at is not None and extra_minutes:
-        open_attempt.deadline_at += timedelta(minutes=extra_minutes)
-    db.session.flush()
-    audit.record(
-        actor,
-        "quiz.accommodation_granted",
-        grant,
-        quiz=quiz.slug,
-        trainee=trainee.email,
-        extra_attempts=extra_attempts,
-        extra_minutes=extra_minutes,
-        reason=reason.strip(),
-    )
-    return grant
-
-
-def review_items(attempt: Attempt) -> list[dict[str, Any]]:
-    """Per question: what was asked, the trainee's and the correct answer, the explanation."""
-    answers = saved_answers(attempt)
-    items = []
-    for slot, (version, layout) in enumerate(
-        zip(slot_versions(attempt), attempt.slots, strict=True)
-    ):
-        qtype = get_question_type(version.spec)
-        row = answers.get(slot)
-        answer = row.answer if row else None
-        items.append(
-            {
-                "slot": slot,
-                "view": qtype.public_view(version.spec, layout["layout"]),
-                "your_answer": qtype.describe(version.spec, answer) or "(no answer)",
-                "correct_answer": qtype.describe(version.spec, qtype.correct_answer(version.spec)),
-                "score": row.score if row and row.score is not None else 0.0,
-                "explanation": version.spec.get("explanation", ""),
-            }
-        )
-    return items
-
-
-def accommodations_for(quiz: Quiz) -> list[tuple[Accommodation, User]]:
-    return list(
-        db.session.execute(
-            select(Accommodation, User)
-            .join(User, User.id == Accommodation.user_id)
-            .where(Accommodation.quiz_id == quiz.id)
-            .order_by(Accommodation.granted_at.desc())
-        )
     )

@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from smp_academy.auth.models import User
@@ -22,9 +21,16 @@ from smp_academy.core.boundary import refused_to, writes
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
 from smp_academy.courses.models import Cohort, Course
-from smp_academy.courses.permissions import can_view_trainee_work
+from smp_academy.courses.permissions import (
+    can_view_cohort,
+    can_view_trainee_work,
+    trainee_scope,
+    visible_cohorts,
+)
 from smp_academy.extensions import db
+from smp_academy.quizzes import accommodations as grants
 from smp_academy.quizzes import reports, services
+from smp_academy.quizzes import review as attempt_review
 from smp_academy.quizzes.forms import AccommodationForm, ActionForm
 from smp_academy.quizzes.models import Attempt, Quiz
 
@@ -154,7 +160,7 @@ def review_attempt(attempt_id: int):
         "quizzes/review.html",
         attempt=attempt,
         quiz=attempt.quiz,
-        items=services.review_items(attempt),
+        items=attempt_review.review_items(attempt),
         course_slug=_course_slug(attempt.quiz),
         show_correct=staff or review.show_correct_answers,
         show_explanations=staff or review.show_explanations,
@@ -162,8 +168,13 @@ def review_attempt(attempt_id: int):
 
 
 def _cohort_filter() -> Cohort | None:
+    """The ``?cohort=`` asked for: one the viewer may see, else 404."""
     cohort_id = request.args.get("cohort", type=int)
-    return db.get_or_404(Cohort, cohort_id) if cohort_id else None
+    if not cohort_id:
+        return None
+    cohort = db.get_or_404(Cohort, cohort_id)
+    require(can_view_cohort(current_user, cohort), hide=True)
+    return cohort
 
 
 @bp.get("/quizzes/<slug>/statistics")
@@ -171,13 +182,12 @@ def _cohort_filter() -> Cohort | None:
 def quiz_statistics(slug: str):
     quiz = services.get_quiz(slug)
     cohort = _cohort_filter()
-    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name)).all()
     return render_template(
         "quizzes/statistics.html",
         quiz=quiz,
         cohort=cohort,
-        cohorts=cohorts,
-        report=reports.quiz_report(quiz, cohort),
+        cohorts=visible_cohorts(current_user),
+        report=reports.quiz_report(quiz, trainee_scope(current_user, cohort)),
     )
 
 
@@ -188,7 +198,7 @@ def results_csv(slug: str):
     cohort = _cohort_filter()
     name = f"{quiz.slug}-{'cohort-' + str(cohort.id) if cohort else 'all'}-results.csv"
     return Response(
-        reports.results_csv(quiz, cohort),
+        reports.results_csv(quiz, trainee_scope(current_user, cohort)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -199,14 +209,14 @@ def results_csv(slug: str):
 def accommodations(slug: str):
     quiz = services.get_quiz(slug)
     form = AccommodationForm()
-    trainees = db.session.scalars(
-        select(User).where(User.role == Role.TRAINEE, User.active).order_by(User.name)
-    ).all()
+    scope = trainee_scope(current_user)
+    trainees = grants.accommodation_candidates(scope)
     form.trainee.choices = [SelectChoice(u.id, f"{u.name} <{u.email}>") for u in trainees]
     if form.validate_on_submit():
         trainee = db.get_or_404(User, form.trainee.data)
+        require(can_view_trainee_work(current_user, trainee.id), hide=True)
         with form_errors(form):
-            services.grant_accommodation(
+            grants.grant_accommodation(
                 current_user,
                 quiz,
                 trainee,
@@ -220,7 +230,7 @@ def accommodations(slug: str):
         "quizzes/accommodations.html",
         quiz=quiz,
         form=form,
-        grants=services.accommodations_for(quiz),
+        grants=grants.accommodations_for(quiz, scope),
     )
 
 

@@ -146,6 +146,7 @@ questions:
     difficulty: easy
     tags: [anatomy]
     explanation: The papillary dermis holds pigment without spreading.
+    lesson: {slug}/first-steps
     options:
       - {{text: The papillary dermis, correct: true}}
       - {{text: The epidermis}}
@@ -155,6 +156,7 @@ questions:
     difficulty: easy
     tags: [hygiene]
     explanation: A used needle carries blood.
+    lesson: {slug}/first-steps
     answer: true
 """
 

@@ -17,6 +17,7 @@ from smp_academy.core.storage import LocalStorage
 from smp_academy.extensions import db
 from smp_academy.grading import services
 from smp_academy.grading.models import Grade, Pin
+from smp_academy.grading.permissions import can_grade
 from smp_academy.grading.services import PinInput, QueueFilter
 from tests import factories
 from tests.grading import helpers
@@ -225,10 +226,10 @@ def test_a_regrade_is_a_second_grade_and_keeps_the_first(setup, submission, coll
 
 def test_an_instructor_outside_the_cohort_cannot_grade(setup, submission):
     outsider = helpers.cohort_setup().instructor
-    assert services.can_grade(setup.instructor, submission)
-    assert not services.can_grade(outsider, submission)
-    assert services.can_grade(factories.user(role="admin"), submission)
-    assert not services.can_grade(setup.trainee, submission)
+    assert can_grade(setup.instructor, submission)
+    assert not can_grade(outsider, submission)
+    assert can_grade(factories.user(role="admin"), submission)
+    assert not can_grade(setup.trainee, submission)
 
 
 def test_the_trainee_is_notified_in_app_and_by_email(setup, submission):

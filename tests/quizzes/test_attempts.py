@@ -12,7 +12,7 @@ from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
 from smp_academy.core.models import AuditEvent
 from smp_academy.extensions import db
-from smp_academy.quizzes import services
+from smp_academy.quizzes import accommodations, review, services
 from smp_academy.quizzes.models import Attempt, AttemptAnswer
 from smp_academy.quizzes.settings import QuizSettings
 from tests import factories
@@ -99,7 +99,7 @@ def test_an_accommodation_grants_an_extra_attempt_and_is_audited(trainee, instru
     factories.attempt(trainee, quiz, right=set())
     with pytest.raises(Conflict):
         services.start_attempt(trainee, quiz)
-    services.grant_accommodation(
+    accommodations.grant_accommodation(
         instructor, quiz, trainee, extra_attempts=1, extra_minutes=0, reason="Power cut"
     )
     assert services.start_attempt(trainee, quiz).number == 2
@@ -114,12 +114,12 @@ def test_an_accommodation_grants_an_extra_attempt_and_is_audited(trainee, instru
 def test_extra_minutes_lengthen_new_and_open_attempts(trainee, instructor):
     clock.freeze(T0)
     quiz = factories.quiz(time_limit_minutes=20)
-    services.grant_accommodation(
+    accommodations.grant_accommodation(
         instructor, quiz, trainee, extra_attempts=0, extra_minutes=10, reason="Dyslexia"
     )
     attempt = services.start_attempt(trainee, quiz)
     assert attempt.deadline_at == T0 + timedelta(minutes=30)
-    services.grant_accommodation(
+    accommodations.grant_accommodation(
         instructor, quiz, trainee, extra_attempts=0, extra_minutes=5, reason="Slow network"
     )
     assert attempt.deadline_at == T0 + timedelta(minutes=35)
@@ -130,7 +130,7 @@ def test_extra_minutes_lengthen_new_and_open_attempts(trainee, instructor):
 def test_an_empty_accommodation_is_refused(trainee, instructor):
     quiz = factories.quiz()
     with pytest.raises(ValidationFailed):
-        services.grant_accommodation(
+        accommodations.grant_accommodation(
             instructor, quiz, trainee, extra_attempts=0, extra_minutes=0, reason="Nothing"
         )
 
@@ -282,7 +282,7 @@ def test_graded_score_without_a_submitted_attempt_is_none(trainee):
 def test_review_items_show_what_was_answered_and_what_was_right(trainee):
     quiz = factories.quiz(factories.question_bank("t-ordering", "t-single"))
     attempt = factories.attempt(trainee, quiz, right={"t-single"})
-    items = {item["view"]["key"]: item for item in services.review_items(attempt)}
+    items = {item["view"]["key"]: item for item in review.review_items(attempt)}
     assert items["t-single"]["score"] == 1.0
     assert items["t-single"]["your_answer"] == items["t-single"]["correct_answer"] == "Hepatitis B"
     ordering = items["t-ordering"]

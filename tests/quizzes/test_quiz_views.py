@@ -526,6 +526,7 @@ def test_a_retired_or_unknown_quiz_is_not_found(client, login, trainee):
 def test_an_instructor_grants_an_extra_attempt_through_the_form(client, login, trainee, instructor):
     quiz = factories.quiz(max_attempts=1)
     factories.attempt(trainee, quiz, right=set())
+    factories.cohort(trainees=[trainee], instructors=[instructor])
     login(instructor)
     path = f"/quizzes/{quiz.slug}/accommodations"
     data = {
@@ -568,12 +569,14 @@ RIGHT = {
 
 
 @pytest.fixture
-def results():
+def results(instructor):
+    """Attempts of trainees the instructor teaches (all in one cohort)."""
     quiz = factories.quiz(pass_mark=70)
     trainees = {name: factories.user(name=f"{name} Trainee") for name in RIGHT}
     for name, right in RIGHT.items():
         factories.attempt(trainees[name], quiz, right=right)
     factories.attempt(trainees["Dan"], quiz, right={"t-true-false"})  # a second, worse attempt
+    factories.cohort(trainees=list(trainees.values()), instructors=[instructor])
     return quiz, trainees
 
 
@@ -627,6 +630,7 @@ def test_csv_cells_cannot_start_a_formula(client, login, instructor):
     quiz = factories.quiz()
     evil = factories.user(name='=HYPERLINK("http://evil.example","x")')
     factories.attempt(evil, quiz)
+    factories.cohort(trainees=[evil], instructors=[instructor])
     login(instructor)
     rows = list(csv.reader(io.StringIO(client.get(f"/quizzes/{quiz.slug}/results.csv").text)))
     assert rows[1][0] == "'" + evil.name
@@ -639,3 +643,37 @@ def test_statistics_with_no_attempts_say_so(client, login, admin):
     assert "No submitted attempts yet." in page
     csv_text = client.get(f"/quizzes/{quiz.slug}/results.csv").get_data(as_text=True)
     assert csv_text.splitlines() == [",".join(reports.CSV_HEADER)]
+
+
+def test_an_instructor_sees_and_changes_only_the_trainees_of_their_cohorts(client, login, results):
+    quiz, trainees = results
+    outsider = factories.user(role="instructor", name="Oscar Outsider")
+    other_cohort = factories.cohort(trainees=[trainees["Ann"]], instructors=[])
+    login(outsider)
+    csv_text = client.get(f"/quizzes/{quiz.slug}/results.csv").get_data(as_text=True)
+    assert list(csv.reader(io.StringIO(csv_text)))[1:] == []  # the header only
+    stats = client.get(f"/quizzes/{quiz.slug}/statistics").get_data(as_text=True)
+    assert "<code>t-single</code>" not in stats  # no item rows: no attempts in scope
+    for path in (
+        f"/quizzes/{quiz.slug}/statistics?cohort={other_cohort.id}",
+        f"/quizzes/{quiz.slug}/results.csv?cohort={other_cohort.id}",
+    ):
+        assert client.get(path).status_code == 404
+    path = f"/quizzes/{quiz.slug}/accommodations"
+    page = client.get(path).get_data(as_text=True)
+    assert trainees["Ann"].email not in page
+    data = {
+        "csrf_token": csrf_token(client, path),
+        "trainee": trainees["Ann"].id,
+        "extra_attempts": 1,
+        "extra_minutes": 0,
+        "reason": "Not my trainee",
+    }
+    refused = client.post(path, data=data)  # not among the choices: a form error
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "quiz.accommodation_granted")
+        )
+        is None
+    )
