@@ -1,8 +1,15 @@
 """clinical pathway
 
+The case logbook with pseudonymous clients (cases, consent, screenings, sessions with pigment
+lots, client photos), supervisors' sign-off forms and their single-use links, healed reviews and
+their reminders, examiners' assessments and the CPD log. Certificates issued before this point
+get what they rest on back-filled from their holder's records (CONTRACT.md section 4): each
+course, quiz and exercise of their certification with the day it was met, or null. The
+practical tables are new and empty, so nothing else can be back-filled.
+
 Revision ID: 9115ddaeab40
 Revises: e79484474dd0
-Create Date: 2026-12-04 17:44:19.954419
+Create Date: 2026-12-04 17:46:32.373499
 
 """
 from datetime import datetime
@@ -70,7 +77,7 @@ def upgrade():
     op.create_table('practical_assessments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('kind', sa.Enum('observed_procedure', 'practical_exam', name='assessmentkind', native_enum=False, length=24), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('superseded_by_id', sa.Integer(), nullable=True),
     sa.Column('correction_reason', sa.Text(), nullable=True),
@@ -110,7 +117,7 @@ def upgrade():
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('answers', sa.JSON(), nullable=False),
     sa.Column('clearance_on_file', sa.Boolean(), nullable=False),
-    sa.Column('outcome', sa.String(length=16), nullable=False),
+    sa.Column('outcome', sa.Enum('clear', 'cleared', 'needs_clearance', 'defer', 'do_not_treat', name='screeningoutcome', native_enum=False, length=16), nullable=False),
     sa.Column('screened_on', sa.Date(), nullable=False),
     sa.Column('recorded_at', smp_academy.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("outcome IN ('clear', 'cleared', 'needs_clearance', 'defer', 'do_not_treat')", name=op.f('ck_client_screenings_outcome_known')),
@@ -136,7 +143,7 @@ def upgrade():
     sa.Column('needle', sa.String(length=40), nullable=False),
     sa.Column('machine', sa.String(length=80), nullable=False),
     sa.Column('machine_settings', sa.String(length=120), nullable=False),
-    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('level', sa.Enum('direct', 'indirect', 'independent', name='supervisionlevel', native_enum=False, length=16), nullable=False),
     sa.Column('supervisor_id', sa.Integer(), nullable=True),
     sa.Column('external_name', sa.String(length=120), nullable=True),
     sa.Column('external_email', sa.String(length=320), nullable=True),
@@ -222,7 +229,7 @@ def upgrade():
     sa.Column('signer_id', sa.Integer(), nullable=True),
     sa.Column('signer_name', sa.String(length=120), nullable=False),
     sa.Column('signer_email', sa.String(length=320), nullable=False),
-    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('level', sa.Enum('direct', 'indirect', 'independent', name='supervisionlevel', native_enum=False, length=16), nullable=False),
     sa.Column('hygiene', sa.JSON(), nullable=False),
     sa.Column('ratings', sa.JSON(), nullable=False),
     sa.Column('feedback', sa.Text(), nullable=False),
@@ -260,9 +267,122 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_sign_off_invitations_session_id'), ['session_id'], unique=False)
 
     # ### end Alembic commands ###
+    _backfill_certificate_requirements()
+
+
+UTC = smp_academy.core.types.UTCDateTime
+certificates = sa.table(
+    'certificates', sa.column('id'), sa.column('holder_id'), sa.column('certification_id'),
+    sa.column('requirements', sa.JSON),
+)
+certifications = sa.table('certifications', sa.column('id'), sa.column('requires', sa.JSON))
+courses = sa.table('courses', sa.column('id'), sa.column('slug'), sa.column('title'))
+lessons = sa.table('lessons', sa.column('id'), sa.column('course_id'), sa.column('is_retired'))
+progress = sa.table(
+    'lesson_progress', sa.column('user_id'), sa.column('lesson_id'),
+    sa.column('completed_at', UTC),
+)
+quizzes = sa.table('quizzes', sa.column('id'), sa.column('slug'), sa.column('title'))
+attempts = sa.table(
+    'quiz_attempts', sa.column('quiz_id'), sa.column('user_id'), sa.column('passed'),
+    sa.column('submitted_at', UTC),
+)
+exercises = sa.table('exercises', sa.column('id'), sa.column('slug'), sa.column('title'))
+submissions = sa.table(
+    'submissions', sa.column('exercise_id'), sa.column('trainee_id'), sa.column('state'),
+    sa.column('decided_at', UTC),
+)
+LEGACY_KEYS = {'courses': 'course', 'quizzes': 'quiz', 'exercises': 'exercise'}
+
+
+def _backfill_certificate_requirements():
+    """Each existing certificate's entries, computed as this revision's code computes them for
+    courses (every current lesson completed), quizzes and exercises (first pass)."""
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(certificates.c.id, certificates.c.holder_id, certifications.c.requires)
+        .join(certifications, certifications.c.id == certificates.c.certification_id)
+    ).all()
+    for cert_id, holder_id, requires in rows:
+        entries = [_entry(connection, holder_id, r) for r in _requirement_list(requires)]
+        connection.execute(
+            sa.update(certificates).where(certificates.c.id == cert_id).values(requirements=entries)
+        )
+
+
+def _requirement_list(stored):
+    """What a certificate issued before this revision rested on: the mapping of slug lists
+    (or, had content been synced first, the content kinds of the new list)."""
+    if isinstance(stored, list):
+        return [r for r in stored if r['kind'] in LEGACY_KEYS.values()]
+    return [
+        {'kind': kind, 'slug': slug}
+        for key, kind in LEGACY_KEYS.items()
+        for slug in (stored or {}).get(key) or []
+    ]
+
+
+def _entry(connection, holder_id, requirement):
+    title, met = _CONTENT[requirement['kind']](connection, holder_id, requirement['slug'])
+    return {
+        'kind': requirement['kind'], 'title': title or requirement['slug'], 'required': None,
+        'achieved': None, 'met_on': _as_datetime(met).date().isoformat() if met else None,
+    }
+
+
+def _course(connection, holder_id, slug):
+    course = connection.execute(
+        sa.select(courses.c.id, courses.c.title).where(courses.c.slug == slug)
+    ).first()
+    if course is None:
+        return None, None
+    current = sa.and_(lessons.c.course_id == course.id, sa.not_(lessons.c.is_retired))
+    total = connection.scalar(sa.select(sa.func.count()).select_from(lessons).where(current))
+    done, last = connection.execute(
+        sa.select(sa.func.count(), sa.func.max(progress.c.completed_at))
+        .select_from(progress.join(lessons, lessons.c.id == progress.c.lesson_id))
+        .where(current, progress.c.user_id == holder_id, progress.c.completed_at.is_not(None))
+    ).one()
+    return course.title, (last if total and done >= total else None)
+
+
+def _first_pass(table, thing_id, owner_id, passed, at, thing):
+    def first(connection, holder_id, slug):
+        row = connection.execute(
+            sa.select(thing.c.title, sa.func.min(at))
+            .select_from(
+                thing.outerjoin(
+                    table, sa.and_(thing_id == thing.c.id, owner_id == holder_id, passed)
+                )
+            )
+            .where(thing.c.slug == slug)
+            .group_by(thing.c.title)
+        ).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    return first
+
+
+def _as_datetime(value):
+    """An aggregate of a UTC column comes back as text on SQLite."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+_CONTENT = {
+    'course': _course,
+    'quiz': _first_pass(
+        attempts, attempts.c.quiz_id, attempts.c.user_id, attempts.c.passed,
+        attempts.c.submitted_at, quizzes,
+    ),
+    'exercise': _first_pass(
+        submissions, submissions.c.exercise_id, submissions.c.trainee_id,
+        submissions.c.state == 'passed', submissions.c.decided_at, exercises,
+    ),
+}
 
 
 def downgrade():
+    op.get_bind().execute(sa.update(certificates).values(requirements=[]))
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('sign_off_invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_off_invitations_session_id'))

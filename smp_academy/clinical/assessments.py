@@ -68,7 +68,7 @@ def record_assessment(
     if trainee.role != Role.TRAINEE:
         raise NotFound("No such trainee.")
     assessment = Assessment(
-        trainee_id=trainee.id, kind=kind.value, examiner_id=examiner.id, **_values(kind, given)
+        trainee_id=trainee.id, kind=kind, examiner_id=examiner.id, **_values(kind, given)
     )
     db.session.add(assessment)
     db.session.flush()
@@ -99,7 +99,7 @@ def correct_assessment(
         version=old.version + 1,
         correction_reason=reason[:2000],
         examiner_id=actor.id,
-        **_values(AssessmentKind(old.kind), given),
+        **_values(old.kind, given),
     )
     db.session.add(new)
     db.session.flush()
@@ -120,7 +120,7 @@ def _announce(assessment: Assessment, trainee: User) -> None:
     verdict = "passed" if assessment.is_passed else "not passed yet"
     notify(
         trainee,
-        f"{ASSESSMENT_TITLES[AssessmentKind(assessment.kind)]}: {verdict}.",
+        f"{ASSESSMENT_TITLES[assessment.kind]}: {verdict}.",
         url_for("clinical.logbook"),
     )
     requirement_met.send(assessment, user_id=trainee.id)

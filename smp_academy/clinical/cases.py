@@ -16,7 +16,6 @@ from smp_academy.clinical.checklists import (
     REQUIRED_SCOPES,
     SCREENING_QUESTIONS,
     TREATABLE,
-    ScreeningOutcome,
     labels,
     screening_outcome,
 )
@@ -165,7 +164,7 @@ def record_screening(
         case_id=case.id,
         answers=complete,
         clearance_on_file=clearance_on_file,
-        outcome=outcome.value,
+        outcome=outcome,
         screened_on=day,
     )
     db.session.add(screening)
@@ -218,7 +217,7 @@ def missing_before_treatment(case: ClientCase) -> list[str]:
     screening = latest_screening(case)
     if screening is None:
         missing.append("Screen the client for contraindications.")
-    elif ScreeningOutcome(screening.outcome) not in TREATABLE:
+    elif screening.outcome not in TREATABLE:
         missing.append("The latest screening does not allow treatment: screen again when it does.")
     if not case.design:
         missing.append("Record the consultation and the agreed design.")

@@ -32,7 +32,7 @@ from smp_academy.clinical.checklists import (
     SupervisionLevel,
 )
 from smp_academy.core.clock import now_utc
-from smp_academy.core.types import UTCDateTime, enum_values
+from smp_academy.core.types import UTCDateTime, enum_values, state_type
 from smp_academy.extensions import db
 
 
@@ -110,7 +110,7 @@ class Screening(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("client_cases.id"), index=True)
     answers: Mapped[dict[str, bool]] = mapped_column(JSON)
     clearance_on_file: Mapped[bool] = mapped_column(Boolean, default=False)
-    outcome: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[ScreeningOutcome] = mapped_column(state_type(ScreeningOutcome))
     screened_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -145,7 +145,7 @@ class TreatmentSession(db.Model):
     needle: Mapped[str] = mapped_column(String(40))
     machine: Mapped[str] = mapped_column(String(80))
     machine_settings: Mapped[str] = mapped_column(String(120), default="")
-    level: Mapped[str] = mapped_column(String(16))
+    level: Mapped[SupervisionLevel] = mapped_column(state_type(SupervisionLevel))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     external_name: Mapped[str | None] = mapped_column(String(120))
     external_email: Mapped[str | None] = mapped_column(String(320))
@@ -188,7 +188,7 @@ class SignOff(db.Model):
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signer_name: Mapped[str] = mapped_column(String(120))
     signer_email: Mapped[str] = mapped_column(String(320))
-    level: Mapped[str] = mapped_column(String(16))
+    level: Mapped[SupervisionLevel] = mapped_column(state_type(SupervisionLevel))
     hygiene: Mapped[dict[str, bool]] = mapped_column(JSON)
     ratings: Mapped[dict[str, int]] = mapped_column(JSON)
     feedback: Mapped[str] = mapped_column(Text, default="")
@@ -290,7 +290,7 @@ class Assessment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[AssessmentKind] = mapped_column(state_type(AssessmentKind, length=24))
     version: Mapped[int] = mapped_column(Integer, default=1)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("practical_assessments.id"))
     correction_reason: Mapped[str | None] = mapped_column(Text)

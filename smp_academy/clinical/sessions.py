@@ -19,7 +19,7 @@ from smp_academy.core import audit
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.notify import notify
 from smp_academy.core.roles import Role
-from smp_academy.courses.models import CohortMember
+from smp_academy.courses.models import CohortMember, CohortRole
 from smp_academy.extensions import db
 
 #: the curriculum's standard: the skin has healed before the next session
@@ -60,14 +60,14 @@ def get_session(session_id: int) -> TreatmentSession:
 def supervisors_for(trainee: User) -> list[User]:
     """The instructors of the trainee's cohorts: who may supervise them with an account."""
     cohorts = select(CohortMember.cohort_id).where(
-        CohortMember.user_id == trainee.id, CohortMember.role == "trainee"
+        CohortMember.user_id == trainee.id, CohortMember.role == CohortRole.TRAINEE
     )
     return list(
         db.session.scalars(
             select(User)
             .join(CohortMember, CohortMember.user_id == User.id)
             .where(
-                CohortMember.role == "instructor",
+                CohortMember.role == CohortRole.INSTRUCTOR,
                 CohortMember.cohort_id.in_(cohorts),
                 User.active,
             )
