@@ -41,6 +41,8 @@ VIEW_MODULES = (
     "quizzes.views",
     "practice.views",
     "grading.views",
+    "clinical.views",
+    "clinical.supervision",
     "certificates.views",
     "verification.views",
     "verification.api",

@@ -70,7 +70,7 @@ def lot_uses(actor: User, brand: str, lot: str) -> list[LotUse]:
         .join(User, User.id == ClientCase.trainee_id)
         .where(TreatmentSession.brand_key == fold(brand), TreatmentSession.lot_key == fold(lot))
         .order_by(TreatmentSession.performed_on.desc(), TreatmentSession.id.desc())
-    ).tuples()
+    )
     uses = [LotUse(*row) for row in rows]
     audit.record(actor, "clinical.lot_looked_up", None, brand=brand, lot=lot, found=len(uses))
     return uses

@@ -7,6 +7,7 @@ unit of work and the files in a job after its commit, so a rolled-back erasure l
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from smp_academy.clinical.models import ClientPhoto, CpdEntry
+from smp_academy.clinical.models import ClientPhoto, CpdEntry, TreatmentSession
 from smp_academy.core import jobs
-from smp_academy.core.errors import ValidationFailed
+from smp_academy.core.errors import NotFound, ValidationFailed
 from smp_academy.core.storage import get_storage, new_key
 from smp_academy.extensions import db
 from smp_academy.practice.uploads import CleanPhoto, UploadRejected, clean_photo, safe_filename
@@ -112,6 +113,25 @@ def delete_stored_files(*keys: str) -> None:
     storage = get_storage()
     for key in keys:
         storage.delete(key)
+
+
+def get_photo(photo_id: int) -> ClientPhoto:
+    photo = db.session.get(ClientPhoto, photo_id)
+    if photo is None:
+        raise NotFound("No such photo.")
+    return photo
+
+
+def session_thumbnails(session: TreatmentSession) -> list[tuple[str, str]]:
+    """The session's photos as (kind, data: URI) thumbnails, for the external supervisor's page:
+    a link without an account may not open any photo URL."""
+    photos = db.session.scalars(
+        select(ClientPhoto).where(ClientPhoto.session_id == session.id).order_by(ClientPhoto.id)
+    )
+    return [
+        (photo.kind, "data:image/jpeg;base64," + base64.b64encode(load(photo.thumb_key)).decode())
+        for photo in photos
+    ]
 
 
 def load(key: str) -> bytes:

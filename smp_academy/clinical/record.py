@@ -60,9 +60,12 @@ def practical_record(user_id: int) -> PracticalRecord:
         )
     ):
         passed[kind].append(held_on)
-    cpd = db.session.execute(
-        select(CpdEntry.completed_on, CpdEntry.hours).where(CpdEntry.trainee_id == user_id)
-    ).tuples()
+    cpd = [
+        (day, hours)
+        for day, hours in db.session.execute(
+            select(CpdEntry.completed_on, CpdEntry.hours).where(CpdEntry.trainee_id == user_id)
+        )
+    ]
     return PracticalRecord(
         cases=tuple(sorted(cases)),
         sessions=tuple(sorted(sessions)),

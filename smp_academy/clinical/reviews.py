@@ -173,13 +173,12 @@ def send_review_reminders() -> int:
             ClientCase.consent_withdrawn_at.is_(None),
         )
     ).all()
-    reminded = set(
-        db.session.execute(
-            select(ReviewReminder.case_id, ReviewReminder.window).where(
-                ReviewReminder.case_id.in_([case.id for case in cases])
-            )
-        ).tuples()
+    rows = db.session.execute(
+        select(ReviewReminder.case_id, ReviewReminder.window).where(
+            ReviewReminder.case_id.in_([case.id for case in cases])
+        )
     )
+    reminded = {(case_id, window) for case_id, window in rows}
     sent = 0
     for case in cases:
         for due in review_plan(case):

@@ -52,6 +52,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def get_sign_off(sign_off_id: int) -> SignOff:
+    form = db.session.get(SignOff, sign_off_id)
+    if form is None:
+        raise NotFound("No such sign-off.")
+    return form
+
+
 def current_sign_off(session: TreatmentSession) -> SignOff | None:
     return current_sign_offs([session.id]).get(session.id)
 
