@@ -155,11 +155,11 @@ def _legacy(reader: ContentReader, path: Path, data: LineDict) -> list[tuple[dic
 
 def _requirement(reader: ContentReader, path: Path, entry: Any, line: int) -> dict[str, Any] | None:
     """One list item: a mapping of exactly one kind to its slug or its numbers."""
+    line = entry.line if isinstance(entry, LineDict) else line
     if not isinstance(entry, LineDict) or len(entry) != 1:
         reader.problem(path, line, f"each requirement is one of {', '.join(KINDS)}: value")
         return None
     [(kind, value)] = entry.items()
-    line = entry.line
     if kind in SLUG_KINDS:
         return {"kind": kind, "slug": value} if _slug_ok(reader, path, line, kind, value) else None
     if kind not in COUNT_KINDS:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 
 from smp_academy.certificates.content import requirement_list
 from smp_academy.certificates.models import Certification
@@ -136,12 +136,14 @@ class Result:
 
 
 def requirement_names() -> dict[tuple[str, str], str]:
-    """The title of every course, quiz and exercise by (kind, slug) (three queries)."""
-    titles = {}
-    for kind, model in (("course", Course), ("quiz", Quiz), ("exercise", Exercise)):
-        for slug, title in db.session.execute(select(model.slug, model.title)):
-            titles[(kind, slug)] = title
-    return titles
+    """The title of every course, quiz and exercise by (kind, slug), in one query."""
+    rows = union_all(
+        *(
+            select(literal(kind), model.slug, model.title)
+            for kind, model in (("course", Course), ("quiz", Quiz), ("exercise", Exercise))
+        )
+    )
+    return {(kind, slug): title for kind, slug, title in db.session.execute(rows)}
 
 
 def check(

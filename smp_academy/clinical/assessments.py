@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from sqlalchemy import select
 
 from smp_academy.auth.models import User
-from smp_academy.clinical import media
+from smp_academy.clinical import links, media
 from smp_academy.clinical.checklists import ASSESSMENT_ITEMS, ASSESSMENT_TITLES, AssessmentKind
 from smp_academy.clinical.inputs import free_text, past_date, short_text
 from smp_academy.clinical.models import Assessment, CpdEntry
@@ -121,7 +120,7 @@ def _announce(assessment: Assessment, trainee: User) -> None:
     notify(
         trainee,
         f"{ASSESSMENT_TITLES[assessment.kind]}: {verdict}.",
-        url_for("clinical.logbook"),
+        links.LOGBOOK,
     )
     requirement_met.send(assessment, user_id=trainee.id)
 

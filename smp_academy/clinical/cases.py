@@ -119,7 +119,7 @@ def record_consent(trainee: User, case: ClientCase, given: ConsentInput) -> Cons
     photos = media.cleaned(given.scans, "scan", 1 if given.method == "scan" else 0, 4)
     with media.stored(photos) as files:
         consent = Consent(
-            case_id=case.id,
+            case=case,
             method=given.method,
             scopes=sorted(set(given.scopes)),
             signature=signature,

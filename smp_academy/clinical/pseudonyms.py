@@ -40,11 +40,20 @@ def identifying_text(text: str) -> str | None:
     if URL.search(text):
         return "contains a web address"
     undated = DATE.sub(" ", text)  # a date is not a phone number
-    if any(sum(ch.isdigit() for ch in m.group()) >= 7 for m in PHONE.finditer(undated)):
+    if any(_looks_like_phone(m.group()) for m in PHONE.finditer(undated)):
         return "contains what looks like a phone number"
     if TITLED_NAME.search(text) or LABELLED_NAME.search(text):
         return "contains what looks like a name"
     return None
+
+
+def _looks_like_phone(candidate: str) -> bool:
+    """Seven digits with separators or a leading +, or ten in a row (a lot number such as
+    20260115 is not a phone number)."""
+    digits = sum(ch.isdigit() for ch in candidate)
+    if candidate.isdigit():
+        return digits >= 10
+    return digits >= 7
 
 
 def clean_initials(value: str | None) -> str | None:

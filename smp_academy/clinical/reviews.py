@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from smp_academy.auth.models import User
-from smp_academy.clinical import media
+from smp_academy.clinical import links, media
 from smp_academy.clinical.checklists import (
     COLOUR_SHIFT,
     FADING,
@@ -34,7 +34,6 @@ from smp_academy.core.notify import notify
 from smp_academy.extensions import db
 
 MAX_PHOTOS = 6
-CASE_PATH = "/clinical/cases/{}"
 #: the dashboard mentions a review this many days before its window opens
 SOON = timedelta(days=14)
 
@@ -78,16 +77,25 @@ class DueReview:
         return "open" if today <= self.closes else "missed"
 
 
+def reviews_by_case(case_ids: list[int]) -> dict[int, dict[str, HealedReview]]:
+    """The reviews of these cases by window, in one query (none without cases)."""
+    found: dict[int, dict[str, HealedReview]] = {case_id: {} for case_id in case_ids}
+    if not case_ids:
+        return found
+    for row in db.session.scalars(select(HealedReview).where(HealedReview.case_id.in_(case_ids))):
+        found[row.case_id][row.window] = row
+    return found
+
+
 def reviews_of(case: ClientCase) -> dict[str, HealedReview]:
-    rows = db.session.scalars(select(HealedReview).where(HealedReview.case_id == case.id))
-    return {row.window: row for row in rows}
+    return reviews_by_case([case.id])[case.id]
 
 
-def review_plan(case: ClientCase) -> list[DueReview]:
+def review_plan(case: ClientCase, done: dict[str, HealedReview] | None = None) -> list[DueReview]:
     """Each window of a closed case with its dates and its review, if done."""
     if case.closed_on is None:
         return []
-    done = reviews_of(case)
+    done = reviews_of(case) if done is None else done
     return [
         DueReview(case, window, *window.span(case.closed_on), done.get(window.key))
         for window in review_windows()
@@ -97,11 +105,12 @@ def review_plan(case: ClientCase) -> list[DueReview]:
 def due_soon(cases: list[ClientCase]) -> list[DueReview]:
     """Reviews open now or opening within two weeks, for the trainee's dashboard."""
     horizon = today_utc() + SOON
+    current = [c for c in cases if c.consent_withdrawn_at is None and c.closed_on is not None]
+    done = reviews_by_case([case.id for case in current])
     return [
         due
-        for case in cases
-        if case.consent_withdrawn_at is None
-        for due in review_plan(case)
+        for case in current
+        for due in review_plan(case, done[case.id])
         if due.state == "open" or (due.state == "upcoming" and due.opens <= horizon)
     ]
 
@@ -179,9 +188,10 @@ def send_review_reminders() -> int:
         )
     )
     reminded = {(case_id, window) for case_id, window in rows}
+    done = reviews_by_case([case.id for case in cases])
     sent = 0
     for case in cases:
-        for due in review_plan(case):
+        for due in review_plan(case, done[case.id]):
             if due.state == "open" and (case.id, due.window.key) not in reminded:
                 _remind(due)
                 sent += 1
@@ -193,6 +203,6 @@ def _remind(due: DueReview) -> None:
     notify(
         due.case.trainee,
         f"The {due.window.title} of case {due.case.code} is due by {due.closes:%d %B %Y}.",
-        CASE_PATH.format(due.case.id),  # maintenance runs without a request to build URLs
+        links.CASE.format(due.case.id),
         email_template="notification",
     )

@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import url_for
 from sqlalchemy import func, select
 
 from smp_academy.auth.models import User
-from smp_academy.clinical import media
+from smp_academy.clinical import links, media
 from smp_academy.clinical.cases import ensure_open, missing_before_treatment
 from smp_academy.clinical.checklists import ADVERSE_EVENTS, AREAS, SupervisionLevel, labels
 from smp_academy.clinical.inputs import fold, free_text, one_of, past_date, short_text, subset
@@ -87,7 +86,7 @@ def log_session(trainee: User, case: ClientCase, given: SessionInput) -> Treatme
     before = media.cleaned(given.before, "before", 1, MAX_PHOTOS)
     after = media.cleaned(given.after, "after", 1, MAX_PHOTOS)
     with media.stored(before + after) as files:
-        session = TreatmentSession(case_id=case.id, number=len(case.sessions) + 1, **values)
+        session = TreatmentSession(case=case, number=len(case.sessions) + 1, **values)
         db.session.add(session)
         db.session.flush()
         for position, item in enumerate(files):
@@ -183,7 +182,7 @@ def tell_supervisor(session: TreatmentSession, trainee: User) -> None:
             session.supervisor,
             f"{trainee.name} logged session {session.number} of case {session.case.code}: "
             "it waits for your sign-off.",
-            url_for("clinical.show_session", session_id=session.id),
+            links.SESSION.format(session.id),
         )
 
 

@@ -9,10 +9,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 
 from smp_academy.auth.models import User
+from smp_academy.clinical import links
 from smp_academy.clinical.checklists import (
     BELOW_EXPECTATIONS,
     HYGIENE_STEPS,
@@ -64,7 +65,10 @@ def current_sign_off(session: TreatmentSession) -> SignOff | None:
 
 
 def current_sign_offs(session_ids: list[int]) -> dict[int, SignOff]:
-    """The current (not superseded) sign-off of each session, in one query."""
+    """The current (not superseded) sign-off of each session, in one query (none without
+    sessions)."""
+    if not session_ids:
+        return {}
     rows = db.session.scalars(
         select(SignOff).where(
             SignOff.session_id.in_(session_ids), SignOff.superseded_by_id.is_(None)
@@ -147,7 +151,7 @@ def _signed(session: TreatmentSession, form: SignOff) -> None:
     notify(
         case.trainee,
         f"{form.signer_name} signed off session {session.number} of case {case.code}: {verdict}.",
-        url_for("clinical.show_session", session_id=session.id),
+        links.SESSION.format(session.id),
     )
     requirement_met.send(form, user_id=case.trainee_id)
 
@@ -222,7 +226,7 @@ def invite_external(actor: User, session: TreatmentSession) -> tuple[SignOffInvi
 
 
 def _send_link(invitation: SignOffInvitation, token: str, trainee: User) -> None:
-    link = f"{current_app.config['BASE_URL']}{url_for('clinical.external_sign_off', token=token)}"
+    link = current_app.config["BASE_URL"] + links.SIGN_OFF.format(token)
     days = LINK_VALID_FOR.days
     queue_mail(
         invitation.supervisor_email,
