@@ -11,7 +11,7 @@ from sqlalchemy import select
 from smp_academy.auth.models import User
 from smp_academy.clinical import links, media
 from smp_academy.clinical.checklists import ASSESSMENT_ITEMS, ASSESSMENT_TITLES, AssessmentKind
-from smp_academy.clinical.inputs import free_text, past_date, short_text
+from smp_academy.clinical.inputs import found, free_text, past_date, short_text
 from smp_academy.clinical.models import Assessment, CpdEntry
 from smp_academy.core import audit
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
@@ -30,10 +30,7 @@ class AssessmentInput:
 
 
 def get_assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise NotFound("No such assessment.")
-    return assessment
+    return found(Assessment, assessment_id, "assessment")
 
 
 def assessments_of(trainee: User) -> list[Assessment]:
@@ -145,10 +142,7 @@ def cpd_entries_of(trainee: User) -> list[CpdEntry]:
 
 
 def get_cpd_entry(entry_id: int) -> CpdEntry:
-    entry = db.session.get(CpdEntry, entry_id)
-    if entry is None:
-        raise NotFound("No such CPD entry.")
-    return entry
+    return found(CpdEntry, entry_id, "CPD entry")
 
 
 def log_cpd(trainee: User, given: CpdInput) -> CpdEntry:

@@ -19,12 +19,12 @@ from smp_academy.clinical.checklists import (
     labels,
     screening_outcome,
 )
-from smp_academy.clinical.inputs import free_text, one_of, past_date
+from smp_academy.clinical.inputs import found, free_text, one_of, past_date
 from smp_academy.clinical.models import ClientCase, Consent, Screening
 from smp_academy.clinical.pseudonyms import clean_initials, initials_problem, new_case_code
 from smp_academy.core import audit
 from smp_academy.core.clock import now_utc, today_utc
-from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
+from smp_academy.core.errors import Conflict, ValidationFailed
 from smp_academy.core.events import requirement_met
 from smp_academy.extensions import db
 
@@ -33,10 +33,7 @@ CONSENT_METHODS = {"on_screen", "scan"}
 
 
 def get_case(case_id: int) -> ClientCase:
-    case = db.session.get(ClientCase, case_id)
-    if case is None:
-        raise NotFound("No such case.")
-    return case
+    return found(ClientCase, case_id, "case")
 
 
 def cases_of(trainee: User) -> list[ClientCase]:

@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -47,6 +48,11 @@ def _optional(*validators):
     return [Optional(), *validators]
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label, …) pairs of ``checklists`` as WTForms choices."""
+    return [SelectChoice(pair[0], pair[1]) for pair in pairs]
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (the template renders each with its own label)."""
 
@@ -70,15 +76,15 @@ class OpenCaseForm(FlaskForm):
 class ConsentForm(FlaskForm):
     method = RadioField(
         "How the client gave consent",
-        choices=[("on_screen", "Signed on screen"), ("scan", "Signed on paper (upload a scan)")],
+        choices=options([("on_screen", "Signed on screen"), ("scan", "Signed on paper (a scan)")]),
         validators=_optional(),
     )
     scopes = MultiCheckboxField(
         "The client agrees to",
-        choices=[
-            (key, label + ("" if required else " (optional)"))
+        choices=options(
+            (key, label if required else f"{label} (optional)")
             for key, label, required in CONSENT_SCOPES
-        ],
+        ),
         validators=_optional(),
     )
     signature = StringField(
@@ -106,13 +112,13 @@ for _question in SCREENING_QUESTIONS:
 class PlanForm(FlaskForm):
     hair_loss = SelectField(
         "Hair-loss pattern",
-        choices=[("", "Choose…"), *HAIR_LOSS_PATTERNS],
+        choices=options([("", "Choose…"), *HAIR_LOSS_PATTERNS]),
         validators=_optional(),
     )
     has_scars = BooleanField("Scars in the area to treat")
     fitzpatrick = SelectField(
         "Fitzpatrick skin type",
-        choices=[(0, "Choose…"), *FITZPATRICK_TYPES],
+        choices=options([(0, "Choose…"), *FITZPATRICK_TYPES]),
         coerce=int,
         validators=_optional(),
     )
@@ -126,7 +132,7 @@ class PlanForm(FlaskForm):
 class SessionForm(FlaskForm):
     performed_on = DateField("Date of the session", validators=_optional())
     duration_minutes = IntegerField("Duration (minutes)", validators=_optional())
-    areas = MultiCheckboxField("Areas worked", choices=list(AREAS), validators=_optional())
+    areas = MultiCheckboxField("Areas worked", choices=options(AREAS), validators=_optional())
     pigment_brand = StringField("Pigment brand", validators=_optional(Length(max=200)))
     pigment_shade = StringField("Pigment shade", validators=_optional(Length(max=200)))
     pigment_lot = StringField(
@@ -147,7 +153,7 @@ class SessionForm(FlaskForm):
         description="e.g. stroke 2.5 mm, 90 Hz",
     )
     level = RadioField(
-        "Level of supervision", choices=list(SUPERVISION_LABELS.items()), validators=_optional()
+        "Level of supervision", choices=options(SUPERVISION_LABELS.items()), validators=_optional()
     )
     supervisor_id = SelectField("Supervisor", coerce=int, validators=_optional())
     external_name = StringField("External supervisor's name", validators=_optional(Length(max=200)))
@@ -157,7 +163,7 @@ class SessionForm(FlaskForm):
         description="They receive a single-use link to sign this session off; no account needed.",
     )
     adverse_event = SelectField(
-        "Adverse event", choices=list(ADVERSE_EVENTS), default="none", validators=_optional()
+        "Adverse event", choices=options(ADVERSE_EVENTS), default="none", validators=_optional()
     )
     notes = TextAreaField("Notes", validators=_optional(Length(max=2000)), description=NOTES)
     before = MultipleFileField("Photos before the session", description=PHOTO_HELP)
@@ -167,7 +173,7 @@ class SessionForm(FlaskForm):
 class SignOffForm(FlaskForm):
     level = RadioField(
         "Level of supervision you confirm",
-        choices=list(SUPERVISION_LABELS.items()),
+        choices=options(SUPERVISION_LABELS.items()),
         validators=_optional(),
     )
     feedback = TextAreaField(
@@ -177,7 +183,7 @@ class SignOffForm(FlaskForm):
     )
     is_satisfactory = RadioField(
         "Overall",
-        choices=[("yes", "Satisfactory"), ("no", "Not yet satisfactory")],
+        choices=options([("yes", "Satisfactory"), ("no", "Not yet satisfactory")]),
         validators=_optional(),
     )
 
@@ -188,7 +194,7 @@ for _key, _label in TECHNIQUE_ITEMS:
     setattr(
         SignOffForm,
         f"rating_{_key}",
-        RadioField(_label, choices=list(RATINGS), coerce=int, validators=_optional()),
+        RadioField(_label, choices=options(RATINGS), coerce=int, validators=_optional()),
     )
 
 
@@ -199,13 +205,13 @@ class CorrectionForm(SignOffForm):
 class ReviewForm(FlaskForm):
     window = SelectField("Review", validators=_optional())
     reviewed_on = DateField("Date of the review", validators=_optional())
-    fading = RadioField("Fading", choices=list(FADING), validators=_optional())
+    fading = RadioField("Fading", choices=options(FADING), validators=_optional())
     spread = RadioField(
-        "Spread (blurring) of the dots", choices=list(SPREAD), validators=_optional()
+        "Spread (blurring) of the dots", choices=options(SPREAD), validators=_optional()
     )
-    colour_shift = RadioField("Colour shift", choices=list(COLOUR_SHIFT), validators=_optional())
+    colour_shift = RadioField("Colour shift", choices=options(COLOUR_SHIFT), validators=_optional())
     satisfaction = RadioField(
-        "Client's satisfaction", choices=list(SATISFACTION), coerce=int, validators=_optional()
+        "Client's satisfaction", choices=options(SATISFACTION), coerce=int, validators=_optional()
     )
     notes = TextAreaField("Notes", validators=_optional(Length(max=2000)), description=NOTES)
     photos = MultipleFileField("Photos of the healed result", description=PHOTO_HELP)

@@ -5,12 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TypeVar
 
 from smp_academy.clinical.pseudonyms import identifying_text
 from smp_academy.core.clock import today_utc
-from smp_academy.core.errors import ValidationFailed
+from smp_academy.core.errors import NotFound, ValidationFailed
+from smp_academy.extensions import db
+
+M = TypeVar("M")
+#: ids are PostgreSQL integers; a larger one in a URL is simply not found (the ``int`` URL
+#: converter should refuse it, but its ``max`` is reset per instance, so it lets it through)
+MAX_ID = 2**31 - 1
 
 NOTE_MAX = 2000
+
+
+def found(model: type[M], row_id: int, what: str) -> M:
+    """The row with this id, or NotFound (also for an id beyond the database's range)."""
+    row = db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+    if row is None:
+        raise NotFound(f"No such {what}.")
+    return row
 
 
 def free_text(value: str | None, field: str, max_length: int = NOTE_MAX) -> str:

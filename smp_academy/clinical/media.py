@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
+from smp_academy.clinical.inputs import found
 from smp_academy.clinical.models import ClientPhoto, CpdEntry, TreatmentSession
 from smp_academy.core import jobs
-from smp_academy.core.errors import NotFound, ValidationFailed
+from smp_academy.core.errors import ValidationFailed
 from smp_academy.core.storage import get_storage, new_key
 from smp_academy.extensions import db
 from smp_academy.practice.uploads import CleanPhoto, UploadRejected, clean_photo, safe_filename
@@ -116,10 +117,7 @@ def delete_stored_files(*keys: str) -> None:
 
 
 def get_photo(photo_id: int) -> ClientPhoto:
-    photo = db.session.get(ClientPhoto, photo_id)
-    if photo is None:
-        raise NotFound("No such photo.")
-    return photo
+    return found(ClientPhoto, photo_id, "photo")
 
 
 def session_thumbnails(session: TreatmentSession) -> list[tuple[str, str]]:

@@ -12,10 +12,18 @@ from smp_academy.auth.models import User
 from smp_academy.clinical import links, media
 from smp_academy.clinical.cases import ensure_open, missing_before_treatment
 from smp_academy.clinical.checklists import ADVERSE_EVENTS, AREAS, SupervisionLevel, labels
-from smp_academy.clinical.inputs import fold, free_text, one_of, past_date, short_text, subset
+from smp_academy.clinical.inputs import (
+    fold,
+    found,
+    free_text,
+    one_of,
+    past_date,
+    short_text,
+    subset,
+)
 from smp_academy.clinical.models import ClientCase, SignOff, TreatmentSession
 from smp_academy.core import audit
-from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
+from smp_academy.core.errors import Conflict, ValidationFailed
 from smp_academy.core.notify import notify
 from smp_academy.core.roles import Role
 from smp_academy.courses.models import CohortMember, CohortRole
@@ -50,10 +58,7 @@ class SessionInput:
 
 
 def get_session(session_id: int) -> TreatmentSession:
-    session = db.session.get(TreatmentSession, session_id)
-    if session is None:
-        raise NotFound("No such session.")
-    return session
+    return found(TreatmentSession, session_id, "session")
 
 
 def supervisors_for(trainee: User) -> list[User]:

@@ -22,7 +22,7 @@ from smp_academy.clinical.checklists import (
     SupervisionLevel,
     labels,
 )
-from smp_academy.clinical.inputs import free_text, one_of
+from smp_academy.clinical.inputs import found, free_text, one_of
 from smp_academy.clinical.models import ClientCase, SignOff, SignOffInvitation, TreatmentSession
 from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
@@ -54,10 +54,7 @@ def _hash(token: str) -> str:
 
 
 def get_sign_off(sign_off_id: int) -> SignOff:
-    form = db.session.get(SignOff, sign_off_id)
-    if form is None:
-        raise NotFound("No such sign-off.")
-    return form
+    return found(SignOff, sign_off_id, "sign-off")
 
 
 def current_sign_off(session: TreatmentSession) -> SignOff | None:

@@ -21,8 +21,9 @@ from smp_academy.clinical import (
 )
 from smp_academy.clinical.checklists import ASSESSMENT_ITEMS, ASSESSMENT_TITLES, AssessmentKind
 from smp_academy.clinical.forms import CorrectionForm, SignOffForm, make_assessment_form
+from smp_academy.clinical.inputs import found
 from smp_academy.clinical.models import SignOff, TreatmentSession
-from smp_academy.clinical.views import STAFF, bp, session_page
+from smp_academy.clinical.views import STAFF, bp, form_page, session_page
 from smp_academy.core.boundary import writes
 from smp_academy.core.errors import NotFound
 from smp_academy.core.roles import Role, require, roles_required
@@ -76,7 +77,7 @@ def correct_sign_off(sign_off_id: int):
             flash("The corrected form is now the current version.", "success")
             return redirect(url_for(".show_session", session_id=old.session_id))
     session = db.session.get(TreatmentSession, old.session_id)
-    return render_template(
+    return form_page(
         "clinical/correct_sign_off.html", old=old, session=session, form=form, labels=checklists
     )
 
@@ -101,19 +102,19 @@ def external_sign_off(token: str):
             signoffs.sign_off_by_link(token, _sign_off_input(form))
             return render_template("clinical/external_done.html", session=session)
     pages.viewed(None, session, via="sign-off link", invitation=invitation.id)
-    return render_template(
+    return form_page(
         "clinical/external_sign_off.html",
         invitation=invitation,
         session=session,
         thumbnails=media.session_thumbnails(session),
         form=form,
         labels=checklists,
-    ), (400 if form.errors else 200)
+    )
 
 
 def _trainee(trainee_id: int) -> User:
-    trainee = db.session.get(User, trainee_id)
-    if trainee is None or trainee.role != Role.TRAINEE:
+    trainee = found(User, trainee_id, "trainee")
+    if trainee.role != Role.TRAINEE:
         raise NotFound("No such trainee.")
     require(permissions.can_examine(current_user, trainee.id), hide=True)
     return trainee
@@ -149,7 +150,7 @@ def record_assessment(trainee_id: int, kind: str):
             verdict = "passed" if result.is_passed else "not passed"
             flash(f"{ASSESSMENT_TITLES[kind]} recorded: {verdict}.", "success")
             return redirect(url_for(".trainee_record", trainee_id=trainee.id))
-    return render_template(
+    return form_page(
         "clinical/assessment.html",
         trainee=trainee,
         kind=kind,
@@ -187,7 +188,7 @@ def correct_assessment(assessment_id: int):
             )
             flash("The corrected form is now the current version.", "success")
             return redirect(url_for(".trainee_record", trainee_id=trainee.id))
-    return render_template(
+    return form_page(
         "clinical/assessment.html",
         trainee=trainee,
         kind=kind,

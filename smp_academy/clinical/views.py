@@ -32,6 +32,7 @@ from smp_academy.clinical.forms import (
     ScreeningForm,
     SessionForm,
     SignOffForm,
+    options,
 )
 from smp_academy.clinical.models import ClientCase, TreatmentSession
 from smp_academy.core.boundary import refused_to, writes
@@ -46,6 +47,11 @@ CASE_READERS = (Role.TRAINEE, *STAFF)
 
 def uploads(name: str) -> list[media.Upload]:
     return [media.Upload(f.filename or "", f.read()) for f in request.files.getlist(name) if f]
+
+
+def form_page(template: str, **context) -> tuple[str, int]:
+    """A form page: 400 when it comes back from a refused post (a success redirects)."""
+    return render_template(template, **context), 400 if request.method == "POST" else 200
 
 
 def _own_case(case_id: int) -> ClientCase:
@@ -80,7 +86,7 @@ def open_case():
         with form_errors(form):
             case = cases.open_case(current_user, form.initials.data, form.birth_year.data)
             return _to_case(case, f"Case {case.code} opened. Record the client's consent next.")
-    return render_template("clinical/open_case.html", form=form)
+    return form_page("clinical/open_case.html", form=form)
 
 
 @bp.get("/cases/<int:case_id>")
@@ -114,7 +120,7 @@ def record_consent(case_id: int):
         with form_errors(form):
             cases.record_consent(current_user, case, given)
             return _to_case(case, "Consent recorded. Screen the client next.")
-    return render_template("clinical/consent.html", case=case, form=form)
+    return form_page("clinical/consent.html", case=case, form=form)
 
 
 @bp.route("/cases/<int:case_id>/screening", methods=["GET", "POST"])
@@ -128,7 +134,7 @@ def record_screening(case_id: int):
                 current_user, case, answers, form.clearance_on_file.data, form.screened_on.data
             )
             return _to_case(case, checklists.OUTCOME_LABELS[screening.outcome] + ".")
-    return render_template(
+    return form_page(
         "clinical/screening.html", case=case, form=form, questions=checklists.SCREENING_QUESTIONS
     )
 
@@ -149,17 +155,19 @@ def record_plan(case_id: int):
                 form.design.data,
             )
             return _to_case(case, "Consultation and design recorded.")
-    return render_template("clinical/plan.html", case=case, form=form)
+    return form_page("clinical/plan.html", case=case, form=form)
 
 
 @bp.route("/cases/<int:case_id>/sessions/new", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
 def log_session(case_id: int):
     case, form = _own_case(case_id), SessionForm()
-    form.supervisor_id.choices = [
-        (EXTERNAL, "Someone outside the academy (I give their name and e-mail)"),
-        *((u.id, u.name) for u in sessions.supervisors_for(current_user)),
-    ]
+    form.supervisor_id.choices = options(
+        [
+            (EXTERNAL, "Someone outside the academy (I give their name and e-mail)"),
+            *((u.id, u.name) for u in sessions.supervisors_for(current_user)),
+        ]
+    )
     if form.validate_on_submit():
         with form_errors(form):
             session = sessions.log_session(current_user, case, _session_input(form))
@@ -170,7 +178,7 @@ def log_session(case_id: int):
             return _to_case(
                 case, f"Session {session.number} logged; your supervisor is asked to sign it off."
             )
-    return render_template("clinical/log_session.html", case=case, form=form)
+    return form_page("clinical/log_session.html", case=case, form=form)
 
 
 def _session_input(form: SessionForm) -> sessions.SessionInput:
@@ -224,7 +232,7 @@ def withdraw_consent(case_id: int):
 @roles_required(Role.TRAINEE)
 def record_review(case_id: int):
     case, form = _own_case(case_id), ReviewForm()
-    form.window.choices = [(w.key, w.title) for w in reviews.review_windows()]
+    form.window.choices = options((w.key, w.title) for w in reviews.review_windows())
     if request.method == "GET":
         form.window.data = request.args.get("window")
     if form.validate_on_submit():
@@ -241,7 +249,7 @@ def record_review(case_id: int):
         with form_errors(form):
             review = reviews.record_review(current_user, case, given)
             return _to_case(case, f"{reviews.window_by_key(review.window).title} recorded.")
-    return render_template("clinical/review.html", case=case, form=form)
+    return form_page("clinical/review.html", case=case, form=form)
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -325,7 +333,7 @@ def cpd_log():
             flash(f"{entry.hours:g} CPD hours logged.", "success")
             return redirect(url_for(".cpd_log"))
     entries = assessments.cpd_entries_of(current_user)
-    return render_template("clinical/cpd.html", form=form, entries=entries, trainee=current_user)
+    return form_page("clinical/cpd.html", form=form, entries=entries, trainee=current_user)
 
 
 @bp.get("/cpd/<int:entry_id>/evidence")
