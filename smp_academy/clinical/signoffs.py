@@ -241,8 +241,8 @@ def _send_link(invitation: SignOffInvitation, token: str, trainee: User) -> None
     )
 
 
-def open_invitation(token: str) -> SignOffInvitation:
-    """The invitation of a link that still works; NotFound (and nothing else) otherwise."""
+def usable_invitation(token: str) -> SignOffInvitation | None:
+    """The invitation of a link that still works, or None (unknown, used, replaced, expired)."""
     invitation = db.session.scalar(
         select(SignOffInvitation).where(SignOffInvitation.token_hash == _hash(token))
     )
@@ -252,6 +252,14 @@ def open_invitation(token: str) -> SignOffInvitation:
         or invitation.revoked_at is not None
         or invitation.expires_at <= now_utc()
     ):
+        return None
+    return invitation
+
+
+def open_invitation(token: str) -> SignOffInvitation:
+    """The invitation of a link that still works; NotFound (and nothing else) otherwise."""
+    invitation = usable_invitation(token)
+    if invitation is None:
         raise NotFound(LINK_REFUSED)
     return invitation
 

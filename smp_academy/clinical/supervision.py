@@ -94,7 +94,9 @@ def _form_data(form: SignOff) -> dict:
 @writes
 def external_sign_off(token: str):
     """An external supervisor's single-use link: no account, one session, audited."""
-    invitation = signoffs.open_invitation(token)
+    invitation = signoffs.usable_invitation(token)
+    if invitation is None:  # says why, and nothing about any session
+        return render_template("clinical/link_refused.html", message=signoffs.LINK_REFUSED), 404
     session = invitation.session
     form = SignOffForm()
     if form.validate_on_submit():
