@@ -49,10 +49,10 @@ class CertificateDocument:
 #: how each counted requirement reads in the practical record line, given what was achieved
 PRACTICAL_PHRASES = {
     "supervised_cases": "{:g} supervised client cases",
-    "healed_reviews": "{:g} cases reviewed healed",
-    "observed_procedure": "observed hygiene procedure passed",
+    "healed_reviews": "{:g} reviewed healed",
+    "observed_procedure": "hygiene procedure observed",
     "practical_exam": "practical exam passed",
-    "cpd_hours": "{:g} hours of continuing education",
+    "cpd_hours": "{:g} CPD hours",
 }
 
 
@@ -64,7 +64,7 @@ def practical_record_line(requirements: list[dict]) -> str:
         kind = entry["kind"]
         if kind in PRACTICAL_PHRASES and entry["met_on"] and kind not in phrases:
             phrases[kind] = PRACTICAL_PHRASES[kind].format(entry["achieved"] or 0)
-    return f"Practical record: {'; '.join(phrases.values())}" if phrases else ""
+    return f"Practical record: {', '.join(phrases.values())}" if phrases else ""
 
 
 def format_date(day: date) -> str:

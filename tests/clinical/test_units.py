@@ -101,7 +101,6 @@ def test_the_practical_record_line_names_met_practical_requirements_once():
         {"kind": "observed_procedure", "achieved": 0, "met_on": None},
     ]
     assert practical_record_line(entries) == (
-        "Practical record: 4 supervised client cases; 4 cases reviewed healed; "
-        "practical exam passed"
+        "Practical record: 4 supervised client cases, 4 reviewed healed, practical exam passed"
     )
     assert practical_record_line(entries[:1]) == ""
