@@ -1,11 +1,12 @@
 """``flask demo``: demo accounts and data, listed in README.md. Idempotent.
 
-The demo holder earned the Certified SMP Practitioner the way a trainee does: the theory records
-are written as they would stand after the courses, quizzes and drills, then the whole practical
-pathway goes through the clinical services (four supervised cases with synthetic photos and
-signed forms, one of them signed by an external mentor's link, healed reviews, the observed
-hygiene procedure, the practical exam, CPD), which issue the certificates earned on the way.
-The demo trainee has a case in progress, with a session waiting for the instructor.
+The demo holder's Certified SMP Practitioner rests on a complete record: the theory rows as they
+would stand after the courses, quizzes and drills, and the whole practical pathway written
+through the clinical services (four supervised cases with synthetic photos and signed forms,
+one signed by an external mentor's link, healed reviews, the observed hygiene procedure, the
+practical exam, CPD). The demo writes history rather than replaying it: ``requirement_met`` is
+muted meanwhile, so the one demo certificate is issued by the demo admin, as before, and records
+everything it rests on. The demo trainee has a case whose second session waits for a sign-off.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from smp_academy.clinical.checklists import (
     AssessmentKind,
 )
 from smp_academy.clinical.synthetic import scalp_photo
+from smp_academy.core import events
 from smp_academy.core.cli_support import BadInput, unit_of_work
 from smp_academy.core.clock import now_utc, today_utc
 from smp_academy.core.content_files import ContentInvalid
@@ -119,19 +121,20 @@ def ensure_content() -> None:
 
 
 def ensure_certificate(holder: User, admin: User, instructor: User) -> Certificate:
-    """The holder's valid practitioner certificate, earned through the demo pathway."""
+    """The holder's valid practitioner certificate, with the pathway it rests on."""
     certification = _demo_certification()
     if certification is None:
         ensure_content()
         certification = _demo_certification()
     if certification is None:
         raise BadInput(f"content/ defines no certification '{DEMO_CERTIFICATION}'")
-    if not cases.cases_of(holder):
-        _theory_records(holder, requirement_list(certification.requires))
-        _practical_pathway(holder, instructor)
     live = certificates.live_certificate(holder.id, certification.id)
     if live is not None and status_of(live) == CertificateStatus.VALID:
         return live
+    if not cases.cases_of(holder):
+        with events.requirement_met.muted():
+            _theory_records(holder, requirement_list(certification.requires))
+            _practical_pathway(holder, instructor)
     return certificates.issue_manually(admin, holder, certification, "Demo data")
 
 
@@ -141,7 +144,7 @@ def _ago(days: int) -> date:
 
 def _theory_records(holder: User, requires: list[dict]) -> None:
     """The lessons, quizzes and drills as done 300 days ago (rows, as their services leave
-    them; no announcement, so nothing is issued before the pathway is complete)."""
+    them)."""
     done = now_utc() - timedelta(days=300)
     slugs = {
         kind: [r["slug"] for r in requires if r["kind"] == kind]
