@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from smp_academy.clinical.checklists import (
@@ -245,3 +245,12 @@ class CpdForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something (CSRF only)."""
+
+
+class WithdrawForm(FlaskForm):
+    """Erasing a case's photos and notes cannot be undone: it is confirmed explicitly."""
+
+    confirm = BooleanField(
+        "The client has withdrawn consent; erase this case's photos and notes now",
+        validators=[InputRequired("Tick the box to confirm the withdrawal: erasure is final.")],
+    )

@@ -56,6 +56,11 @@ def can_log(user: Any, case: ClientCase) -> bool:
     return has_role(user, Role.TRAINEE) and user.id == case.trainee_id
 
 
+def can_withdraw(user: Any, case: ClientCase) -> bool:
+    """The trainee records the client's withdrawal; an admin may, when the client asks us."""
+    return can_log(user, case) or has_role(user, Role.ADMIN)
+
+
 def can_sign_off(user: Any, session: TreatmentSession) -> bool:
     """The instructor named as the session's supervisor."""
     return has_role(user, Role.INSTRUCTOR) and session.supervisor_id == user.id

@@ -32,6 +32,7 @@ from smp_academy.clinical.forms import (
     ScreeningForm,
     SessionForm,
     SignOffForm,
+    WithdrawForm,
     options,
 )
 from smp_academy.clinical.models import ClientCase, TreatmentSession
@@ -100,7 +101,9 @@ def show_case(case_id: int):
         "clinical/case.html",
         page=pages.case_page(case),
         can_log=permissions.can_log(current_user, case),
+        can_withdraw=permissions.can_withdraw(current_user, case),
         confirm=ConfirmForm(),
+        withdraw=WithdrawForm(),
         labels=checklists,
     )
 
@@ -221,10 +224,13 @@ def close_case(case_id: int):
 @refused_to("clinical.show_case")
 def withdraw_consent(case_id: int):
     case = cases.get_case(case_id)
-    require(permissions.can_log(current_user, case) or current_user.role == Role.ADMIN, hide=True)
-    if ConfirmForm().validate_on_submit():
+    require(permissions.can_withdraw(current_user, case), hide=True)
+    form = WithdrawForm()
+    if form.validate_on_submit():
         erased = privacy.withdraw_consent(current_user, case)
         flash(f"Consent withdrawn: {erased} photo(s) and every note erased.", "success")
+    else:
+        flash(" ".join(form.confirm.errors) or "The form expired; try again.", "error")
     return redirect(url_for(".show_case", case_id=case.id))
 
 

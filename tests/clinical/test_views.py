@@ -402,3 +402,18 @@ def test_clinic_accounts_never_reach_the_logbook(app, world):
     client = _as(app, world["clinic"])
     assert client.get("/clinical").status_code == 403
     assert client.get("/clinical/supervision").status_code == 403
+
+
+def test_withdrawal_is_confirmed_explicitly_and_erases(app, world, storage):
+    people, case = world["people"], world["case"]
+    url = f"/clinical/cases/{case.id}/withdraw"
+    assert _post(_as(app, people.other_trainee), url, {"confirm": "y"}).status_code == 404
+    me = _as(app, people.trainee)
+    unconfirmed = _post(me, url, {})
+    assert unconfirmed.status_code == 302
+    assert "Tick the box" in me.get(f"/clinical/cases/{case.id}").get_data(as_text=True)
+    assert _count(ClientPhoto) == 2
+    assert _post(me, url, {"confirm": "y"}).status_code == 302
+    assert _count(ClientPhoto) == 0 and not list(storage.files("clinical"))
+    page = me.get(f"/clinical/cases/{case.id}").get_data(as_text=True)
+    assert "Consent withdrawn" in page and "were erased" in page
