@@ -77,9 +77,7 @@ def correct_sign_off(sign_off_id: int):
             flash("The corrected form is now the current version.", "success")
             return redirect(url_for(".show_session", session_id=old.session_id))
     session = db.session.get(TreatmentSession, old.session_id)
-    return form_page(
-        "clinical/correct_sign_off.html", old=old, session=session, form=form, labels=checklists
-    )
+    return form_page("clinical/correct_sign_off.html", old=old, session=session, form=form)
 
 
 def _form_data(form: SignOff) -> dict:
@@ -110,7 +108,6 @@ def external_sign_off(token: str):
         session=session,
         thumbnails=media.session_thumbnails(session),
         form=form,
-        labels=checklists,
     )
 
 

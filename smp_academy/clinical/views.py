@@ -104,7 +104,6 @@ def show_case(case_id: int):
         can_withdraw=permissions.can_withdraw(current_user, case),
         confirm=ConfirmForm(),
         withdraw=WithdrawForm(),
-        labels=checklists,
     )
 
 
@@ -282,7 +281,6 @@ def session_page(session: TreatmentSession, form: SignOffForm | None) -> str:
         form=form,
         can_log=permissions.can_log(current_user, case),
         confirm=ConfirmForm(),
-        labels=checklists,
     )
 
 
@@ -351,6 +349,12 @@ def cpd_evidence(entry_id: int):
     )
     require(allowed, hide=True)
     return _image(media.load(entry.evidence_key))
+
+
+@bp.context_processor
+def clinical_checklists():
+    """Every clinical page names items and levels from the checklists."""
+    return {"checklists": checklists}
 
 
 @bp.app_context_processor
