@@ -165,3 +165,11 @@ def login(client: FlaskClient, auth: AuthActions):
 @pytest.fixture
 def instance_dir(app: Flask) -> Path:
     return Path(app.config["INSTANCE_DIR"])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser and production-stack tests start servers and browsers: marked slow, so that
+    ``pytest -m "not slow"`` runs the core quickly."""
+    for item in items:
+        if {"browser", "production"} & set(Path(str(item.path)).parts):
+            item.add_marker(pytest.mark.slow)

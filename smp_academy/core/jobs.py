@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
+from smp_academy.core import storage
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import DomainError
 from smp_academy.core.models import Job, JobState
@@ -51,14 +52,16 @@ def enqueue(func: Callable[..., Any], *args: Any) -> Job:
 
 
 def commit() -> None:
-    """Commit the unit of work, then dispatch the jobs it wrote."""
+    """Commit the unit of work, then settle its files and dispatch the jobs it wrote."""
     db.session.commit()
+    storage.after_commit()
     dispatch_pending()
 
 
 def rollback() -> None:
-    """Abandon the unit of work and the jobs it wrote."""
+    """Abandon the unit of work: its changes, the files it wrote and the jobs it wrote."""
     db.session.rollback()
+    storage.after_rollback()
     discard_pending()
 
 
