@@ -8,8 +8,8 @@ course, quiz and exercise of their certification with the day it was met, or nul
 practical tables are new and empty, so nothing else can be back-filled.
 
 Revision ID: 9115ddaeab40
-Revises: e79484474dd0
-Create Date: 2026-12-04 17:46:32.373499
+Revises: a2b6b18d078a
+Create Date: 2026-12-04 18:18:04.238503
 
 """
 from datetime import datetime
@@ -22,7 +22,7 @@ import smp_academy.core.types
 
 # revision identifiers, used by Alembic.
 revision = '9115ddaeab40'
-down_revision = 'e79484474dd0'
+down_revision = 'a2b6b18d078a'
 branch_labels = None
 depends_on = None
 

@@ -155,17 +155,16 @@ def log_cpd(trainee: User, given: CpdInput) -> CpdEntry:
         "provider": short_text(given.provider, "provider", "provider", 120),
         "hours": round(given.hours, 2),
     }
-    [evidence] = media.cleaned(given.evidence, "evidence", 1, 1)
-    with media.stored([evidence]) as [item]:
-        entry = CpdEntry(
-            trainee_id=trainee.id,
-            evidence_key=item.key,
-            evidence_thumb_key=item.thumb_key,
-            evidence_sha256=item.clean.sha256,
-            **values,
-        )
-        db.session.add(entry)
-        db.session.flush()
+    [item] = media.store(media.cleaned(given.evidence, "evidence", 1, 1))
+    entry = CpdEntry(
+        trainee_id=trainee.id,
+        evidence_key=item.key,
+        evidence_thumb_key=item.thumb_key,
+        evidence_sha256=item.clean.sha256,
+        **values,
+    )
+    db.session.add(entry)
+    db.session.flush()
     audit.record(trainee, "clinical.cpd_logged", entry, hours=entry.hours)
     requirement_met.send(entry, user_id=trainee.id)
     return entry

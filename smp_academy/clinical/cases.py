@@ -114,19 +114,18 @@ def record_consent(trainee: User, case: ClientCase, given: ConsentInput) -> Cons
     signed_on = past_date(given.signed_on, "signed_on", "date of consent")
     signature = _signature(given)
     photos = media.cleaned(given.scans, "scan", 1 if given.method == "scan" else 0, 4)
-    with media.stored(photos) as files:
-        consent = Consent(
-            case=case,
-            method=given.method,
-            scopes=sorted(set(given.scopes)),
-            signature=signature,
-            signed_on=signed_on,
-            recorded_by_id=trainee.id,
-        )
-        db.session.add(consent)
-        for item in files:
-            media.photo_row(item, case.id, "consent")
-        db.session.flush()
+    consent = Consent(
+        case=case,
+        method=given.method,
+        scopes=sorted(set(given.scopes)),
+        signature=signature,
+        signed_on=signed_on,
+        recorded_by_id=trainee.id,
+    )
+    db.session.add(consent)
+    for item in media.store(photos):
+        media.photo_row(item, case.id, "consent")
+    db.session.flush()
     audit.record(trainee, "clinical.consent_recorded", case, method=given.method)
     return consent
 

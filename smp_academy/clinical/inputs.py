@@ -13,16 +13,13 @@ from smp_academy.core.errors import NotFound, ValidationFailed
 from smp_academy.extensions import db
 
 M = TypeVar("M")
-#: ids are PostgreSQL integers; a larger one in a URL is simply not found (the ``int`` URL
-#: converter should refuse it, but its ``max`` is reset per instance, so it lets it through)
-MAX_ID = 2**31 - 1
 
 NOTE_MAX = 2000
 
 
 def found(model: type[M], row_id: int, what: str) -> M:
-    """The row with this id, or NotFound (also for an id beyond the database's range)."""
-    row = db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+    """The row with this id, or NotFound."""
+    row = db.session.get(model, row_id)
     if row is None:
         raise NotFound(f"No such {what}.")
     return row

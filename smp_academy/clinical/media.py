@@ -1,15 +1,14 @@
 """Client photos and CPD evidence through the practice upload pipeline and the storage.
 
 Every file of a form is validated before anything is stored; files are written before the rows
-that name them, and deleted again if writing the rows fails. Erasing deletes the rows in the
-unit of work and the files in a job after its commit, so a rolled-back erasure leaves both.
+that name them (the storage deletes them again if the unit of work rolls back). Erasing deletes
+the rows in the unit of work and the files after its commit, so a rolled-back erasure leaves
+both.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
@@ -17,7 +16,6 @@ from sqlalchemy import select
 
 from smp_academy.clinical.inputs import found
 from smp_academy.clinical.models import ClientPhoto, CpdEntry, TreatmentSession
-from smp_academy.core import jobs
 from smp_academy.core.errors import ValidationFailed
 from smp_academy.core.storage import get_storage, new_key
 from smp_academy.extensions import db
@@ -65,21 +63,16 @@ def cleaned(uploads: list[Upload], field: str, low: int, high: int) -> list[Clea
     return photos
 
 
-@contextmanager
-def stored(photos: list[CleanPhoto]) -> Iterator[list[StoredPhoto]]:
-    """Write the files; if the block that writes their rows fails, delete them again."""
+def store(photos: list[CleanPhoto]) -> list[StoredPhoto]:
+    """Write each photo and its thumbnail under fresh keys."""
     storage = get_storage()
-    written: list[StoredPhoto] = []
-    try:
-        for clean in photos:
-            item = StoredPhoto(clean, new_key(PREFIX, ".jpg"), new_key(PREFIX, ".thumb.jpg"))
-            storage.save(item.key, clean.data, clean.content_type)
-            storage.save(item.thumb_key, clean.thumbnail, "image/jpeg")
-            written.append(item)
-        yield written
-    except BaseException:
-        delete_stored_files(*(key for item in written for key in (item.key, item.thumb_key)))
-        raise
+    written = []
+    for clean in photos:
+        item = StoredPhoto(clean, new_key(PREFIX, ".jpg"), new_key(PREFIX, ".thumb.jpg"))
+        storage.save(item.key, clean.data, clean.content_type)
+        storage.save(item.thumb_key, clean.thumbnail, "image/jpeg")
+        written.append(item)
+    return written
 
 
 def photo_row(item: StoredPhoto, case_id: int, kind: str, **owner: int) -> ClientPhoto:
@@ -100,20 +93,13 @@ def photo_row(item: StoredPhoto, case_id: int, kind: str, **owner: int) -> Clien
 
 
 def erase_photos(photos: list[ClientPhoto]) -> int:
-    """Delete the rows now and their files after the commit; returns how many."""
-    keys = [key for photo in photos for key in (photo.storage_key, photo.thumb_key)]
-    for photo in photos:
-        db.session.delete(photo)
-    if keys:
-        jobs.enqueue(delete_stored_files, *keys)
-    return len(photos)
-
-
-def delete_stored_files(*keys: str) -> None:
-    """Job (and clean-up): delete stored files; a missing file is already gone."""
+    """Delete the rows now and their files once the unit of work commits; returns how many."""
     storage = get_storage()
-    for key in keys:
-        storage.delete(key)
+    for photo in photos:
+        storage.delete_after_commit(photo.storage_key)
+        storage.delete_after_commit(photo.thumb_key)
+        db.session.delete(photo)
+    return len(photos)
 
 
 def get_photo(photo_id: int) -> ClientPhoto:

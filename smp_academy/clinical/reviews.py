@@ -138,13 +138,12 @@ def record_review(trainee: User, case: ClientCase, given: ReviewInput) -> Healed
         raise Conflict(f"The {window.title} of this case is recorded already.")
     values = _review_values(case, window, given)
     photos = media.cleaned(given.photos, "photos", 1, MAX_PHOTOS)
-    with media.stored(photos) as files:
-        review = HealedReview(case_id=case.id, window=window.key, **values)
-        db.session.add(review)
-        db.session.flush()
-        for item in files:
-            media.photo_row(item, case.id, "healed", review_id=review.id)
-        db.session.flush()
+    review = HealedReview(case_id=case.id, window=window.key, **values)
+    db.session.add(review)
+    db.session.flush()
+    for item in media.store(photos):
+        media.photo_row(item, case.id, "healed", review_id=review.id)
+    db.session.flush()
     audit.record(trainee, "clinical.review_recorded", case, window=window.key)
     requirement_met.send(review, user_id=case.trainee_id)
     return review

@@ -90,14 +90,13 @@ def log_session(trainee: User, case: ClientCase, given: SessionInput) -> Treatme
     values = _session_values(trainee, case, given)
     before = media.cleaned(given.before, "before", 1, MAX_PHOTOS)
     after = media.cleaned(given.after, "after", 1, MAX_PHOTOS)
-    with media.stored(before + after) as files:
-        session = TreatmentSession(case=case, number=len(case.sessions) + 1, **values)
-        db.session.add(session)
-        db.session.flush()
-        for position, item in enumerate(files):
-            kind = "before" if position < len(before) else "after"
-            media.photo_row(item, case.id, kind, session_id=session.id)
-        db.session.flush()
+    session = TreatmentSession(case=case, number=len(case.sessions) + 1, **values)
+    db.session.add(session)
+    db.session.flush()
+    for position, item in enumerate(media.store(before + after)):
+        kind = "before" if position < len(before) else "after"
+        media.photo_row(item, case.id, kind, session_id=session.id)
+    db.session.flush()
     audit.record(trainee, "clinical.session_logged", session, case=case.code, lot=session.lot_key)
     return session
 

@@ -26,6 +26,7 @@ from smp_academy.clinical.models import SignOff, TreatmentSession
 from smp_academy.clinical.views import STAFF, bp, form_page, session_page
 from smp_academy.core.boundary import writes
 from smp_academy.core.errors import NotFound
+from smp_academy.core.idempotency import idempotent
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
 from smp_academy.extensions import db
@@ -53,6 +54,7 @@ def supervision():
 
 @bp.post("/sessions/<int:session_id>/sign-off")
 @roles_required(Role.INSTRUCTOR)
+@idempotent
 def sign_session(session_id: int):
     session = sessions.get_session(session_id)
     require(permissions.can_sign_off(current_user, session), hide=True)
@@ -90,6 +92,7 @@ def _form_data(form: SignOff) -> dict:
 
 @bp.route("/sign-off/<token>", methods=["GET", "POST"])
 @writes
+@idempotent
 def external_sign_off(token: str):
     """An external supervisor's single-use link: no account, one session, audited."""
     invitation = signoffs.usable_invitation(token)
@@ -138,6 +141,7 @@ def trainee_record(trainee_id: int):
     methods=["GET", "POST"],
 )
 @roles_required(*STAFF)
+@idempotent
 def record_assessment(trainee_id: int, kind: str):
     trainee, kind = _trainee(trainee_id), AssessmentKind(kind)
     form = make_assessment_form(kind)()

@@ -37,6 +37,7 @@ from smp_academy.clinical.forms import (
 )
 from smp_academy.clinical.models import ClientCase, TreatmentSession
 from smp_academy.core.boundary import refused_to, writes
+from smp_academy.core.idempotency import idempotent
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
 
@@ -81,6 +82,7 @@ def logbook():
 
 @bp.route("/cases/new", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
+@idempotent
 def open_case():
     form = OpenCaseForm()
     if form.validate_on_submit():
@@ -109,6 +111,7 @@ def show_case(case_id: int):
 
 @bp.route("/cases/<int:case_id>/consent", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
+@idempotent
 def record_consent(case_id: int):
     case, form = _own_case(case_id), ConsentForm()
     if form.validate_on_submit():
@@ -162,6 +165,7 @@ def record_plan(case_id: int):
 
 @bp.route("/cases/<int:case_id>/sessions/new", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
+@idempotent
 def log_session(case_id: int):
     case, form = _own_case(case_id), SessionForm()
     form.supervisor_id.choices = options(
@@ -235,6 +239,7 @@ def withdraw_consent(case_id: int):
 
 @bp.route("/cases/<int:case_id>/reviews/new", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
+@idempotent
 def record_review(case_id: int):
     case, form = _own_case(case_id), ReviewForm()
     form.window.choices = options((w.key, w.title) for w in reviews.review_windows())
@@ -321,6 +326,7 @@ def _image(data: bytes) -> Response:
 
 @bp.route("/cpd", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
+@idempotent
 def cpd_log():
     form = CpdForm()
     if form.validate_on_submit():

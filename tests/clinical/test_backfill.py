@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
@@ -16,7 +18,7 @@ from smp_academy.quizzes.models import Attempt, AttemptStatus, Quiz
 from tests import factories
 from tests.support import separate_app
 
-BEFORE = "e79484474dd0"
+CLINICAL = "9115ddaeab40"
 DONE = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
@@ -81,9 +83,15 @@ def _legacy_certificate() -> int:
     return cert.id
 
 
+def _before_clinical() -> str:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(CLINICAL).down_revision
+
+
 def test_existing_certificates_get_their_requirements(tmp_path: Path):
     with separate_app(DATABASE_URL=f"sqlite:///{tmp_path / 'old.db'}", SECRET_KEY="backfill"):
-        upgrade(revision=BEFORE)
+        before = _before_clinical()
+        upgrade(revision=before)
         cert_id = _legacy_certificate()
         db.session.rollback()  # end the read snapshot taken after the commit
         upgrade()
@@ -114,5 +122,5 @@ def test_existing_certificates_get_their_requirements(tmp_path: Path):
             },
         ]
         db.session.rollback()
-        downgrade(revision=BEFORE)
+        downgrade(revision=before)
         assert db.session.scalar(select(Certificate.requirements)) == []
