@@ -125,10 +125,8 @@ def _session_values(trainee: User, case: ClientCase, given: SessionInput) -> dic
         raise ValidationFailed(
             "Describe the adverse event and what was done about it.", field="notes"
         )
-    values["brand_key"], values["lot_key"] = (
-        fold(values["pigment_brand"]),
-        fold(values["pigment_lot"]),
-    )
+    values["brand_key"] = fold(values["pigment_brand"])
+    values["lot_key"] = fold(values["pigment_lot"])
     return values
 
 
