@@ -46,9 +46,24 @@ REQUIREMENT_KINDS = tuple(LEGACY_KEYS)
 
 
 class RequirementList(list):
-    """The requirements in order, as stored (plain dicts). Indexed by a plural kind name
-    (``["quizzes"]``) it gives that kind's slugs, as the old mapping did, for code that
-    checks references across the content."""
+    """The requirements in order, as stored (plain dicts), with the line each was read from.
+    Indexed by a plural kind name (``["quizzes"]``) it gives that kind's slugs, as the old
+    mapping did, for code that checks references across the content."""
+
+    def __init__(self, found: list[tuple[dict[str, Any], int]] = ()) -> None:
+        super().__init__(requirement for requirement, _ in found)
+        self.lines = [line for _, line in found]
+
+    def line_of(self, kind: str, slug: str) -> int:
+        """The line naming this piece of content, for a reference to something unknown."""
+        return next(
+            (
+                line
+                for r, line in zip(self, self.lines, strict=True)
+                if r.get("slug") == slug and r["kind"] == kind
+            ),
+            1,
+        )
 
     @overload
     def __getitem__(self, key: SupportsIndex) -> dict[str, Any]: ...
@@ -137,7 +152,7 @@ def _requirements(
             what = requirement.get("slug") or requirement["kind"]
             reader.problem(path, line, f"'{key}' lists {what} twice")
         seen.add(identity)
-    return RequirementList(requirement for requirement, _ in found)
+    return RequirementList(found)
 
 
 def _legacy(reader: ContentReader, path: Path, data: LineDict) -> list[tuple[dict, int]]:

@@ -42,6 +42,7 @@ def test_the_list_form_keeps_the_order_and_the_numbers(tmp_path):
         {"kind": "cpd_hours", "hours": 7.5, "within_months": 24},
     ]
     assert spec.requires["courses"] == ["foundations"]  # the old form's view, for references
+    assert spec.requires.line_of("course", "foundations") == 8
 
 
 def test_the_old_mapping_is_read_as_the_list_in_its_order(tmp_path):
