@@ -326,6 +326,8 @@ def test_every_form_page_passes_the_accessibility_check(app, world):
         (trainee, "/clinical"),
         (trainee, "/clinical/cases/new"),
         (trainee, f"/clinical/cases/{case.id}"),
+        (trainee, f"/clinical/cases/{case.id}/consent"),
+        (trainee, f"/clinical/cases/{case.id}/reviews/new"),
         (trainee, f"/clinical/cases/{case.id}/plan"),
         (trainee, f"/clinical/cases/{case.id}/screening"),
         (trainee, f"/clinical/cases/{case.id}/sessions/new"),
