@@ -55,7 +55,7 @@ def test_a_case_from_consent_to_healed_review(browser, live_server, width):
     mentor = browser.new_context(base_url=live_server, viewport=viewport)
     try:
         page = me.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)
         _sign_in(page, trainee)
         page.get_by_role("link", name="Case logbook").first.click()
         _fits(page, width)
@@ -123,7 +123,7 @@ def test_a_case_from_consent_to_healed_review(browser, live_server, width):
         link = re.search(r"/clinical/sign-off/\S+", mail.body).group(0)
 
         theirs = mentor.new_page()
-        theirs.set_default_timeout(15_000)
+        theirs.set_default_timeout(30_000)
         theirs.goto(link)
         _fits(theirs, width)
         assert "SI-2026-0412" in theirs.inner_text("main")
