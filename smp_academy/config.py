@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_PUBLIC_LOOKUP": "30 per minute",
     "RATELIMIT_BATCH": "600 per minute",  # codes, not calls: a batch of 100 costs 100
     "RATELIMIT_ENABLED": True,
+    # a background job still pending this long after its commit was lost on its way to a
+    # worker (or the queue is far behind): `flask maintenance run` dispatches it again
+    "JOB_STALE_SECONDS": 300,
 }
 
 

@@ -48,6 +48,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         _reset_schema()
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # close the pooled connections before the interpreter does
 
 
 def _reset_schema() -> None:

@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 _PENDING = "smp_pending_jobs"
 MAX_ATTEMPTS = 4
 BACKOFF = (timedelta(seconds=10), timedelta(minutes=1), timedelta(minutes=5))
-#: a pending job older than this has been lost on its way (or the queue is far behind)
-STALE_AFTER = timedelta(minutes=5)
 
 
 def enqueue(func: Callable[..., Any], *args: Any) -> Job:
@@ -155,13 +153,14 @@ def due_jobs(limit: int = 500) -> list[int]:
     """Pending jobs that should have run by now: retries whose back-off has passed, and jobs
     that were lost between commit and a worker."""
     now = now_utc()
+    stale_after = timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     return list(
         db.session.scalars(
             select(Job.id)
             .where(
                 Job.state == JobState.PENDING,
                 Job.not_before <= now,
-                or_(Job.attempts > 0, Job.created_at <= now - STALE_AFTER),
+                or_(Job.attempts > 0, Job.created_at <= now - stale_after),
             )
             .order_by(Job.id)
             .limit(limit)
