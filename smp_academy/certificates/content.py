@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, SupportsIndex, overload
+from typing import Any
 
 from smp_academy.clinical.checklists import SupervisionLevel
 from smp_academy.core.content_files import ContentReader, positive, slug_check
@@ -41,14 +41,10 @@ COUNT_KINDS: dict[str, tuple[str, ...]] = {
 KINDS = SLUG_KINDS + tuple(COUNT_KINDS)
 #: the old mapping's keys, each the plural of a slug kind (in the order it is read)
 LEGACY_KEYS = {"courses": "course", "quizzes": "quiz", "exercises": "exercise"}
-#: the plural names under which readers of the old form look slugs up (see RequirementList)
-REQUIREMENT_KINDS = tuple(LEGACY_KEYS)
 
 
 class RequirementList(list):
-    """The requirements in order, as stored (plain dicts), with the line each was read from.
-    Indexed by a plural kind name (``["quizzes"]``) it gives that kind's slugs, as the old
-    mapping did, for code that checks references across the content."""
+    """The requirements in order, as stored (plain dicts), with the line each was read from."""
 
     def __init__(self, found: list[tuple[dict[str, Any], int]] = ()) -> None:
         super().__init__(requirement for requirement, _ in found)
@@ -64,18 +60,6 @@ class RequirementList(list):
             ),
             1,
         )
-
-    @overload
-    def __getitem__(self, key: SupportsIndex) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]: ...
-    @overload
-    def __getitem__(self, key: str) -> list[str]: ...
-
-    def __getitem__(self, key):
-        if isinstance(key, str):
-            return slugs_of(self, LEGACY_KEYS[key])
-        return super().__getitem__(key)
 
 
 def slugs_of(requirements: list[dict[str, Any]], kind: str) -> list[str]:
