@@ -23,8 +23,12 @@
     });
   }
 
-  // A region that scrolls must be reachable by keyboard and named for screen readers.
+  // A region that scrolls must be reachable by keyboard and named for screen readers. A lesson's
+  // table scrolls by itself on phones: it only needs to take the focus (it keeps its role).
   function labelScrollingTables() {
+    document.querySelectorAll(".lesson-body table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) table.tabIndex = 0;
+    });
     document.querySelectorAll(".table-wrap").forEach(function (region) {
       const scrolls = region.scrollWidth > region.clientWidth + 1;
       if (scrolls && !region.hasAttribute("tabindex")) {
