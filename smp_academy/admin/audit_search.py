@@ -169,7 +169,7 @@ NAMERS = {
 
 
 def _fallback(object_type: str, object_id: str) -> ObjectLabel:
-    """ "ClinicToken", "7" -> "Clinic token #7": readable even for a type without a namer."""
+    """A readable name for a type without a namer: ("ClinicToken", "7") -> "Clinic token #7"."""
     words = "".join(f" {c.lower()}" if c.isupper() else c for c in object_type).strip()
     return ObjectLabel(f"{words.capitalize()} #{object_id}")
 

@@ -206,7 +206,7 @@ def course_figure(course: Course) -> str | None:
 
 
 def time_ago(then: datetime | None) -> str:
-    """ "5 minutes ago", "3 hours ago", "2 days ago": how long a person has been waiting."""
+    """How long ago, in words: "5 minutes ago", "3 hours ago", "2 days ago"."""
     if then is None:
         return ""
     seconds = max(0, int((now_utc() - then).total_seconds()))

@@ -3,10 +3,11 @@ page and the catalogue show a figure, the level, the length and the progress."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from smp_academy.admin.home import time_ago
 from smp_academy.certificates import services as certificates
-from smp_academy.core import jobs
+from smp_academy.core import clock, jobs
 from smp_academy.core.clock import today_utc
 from smp_academy.core.models import Job, JobState
 from smp_academy.courses.models import Lesson
@@ -104,3 +105,15 @@ def test_an_admin_sees_accounts_jobs_content_and_audit(client, login, admin, tra
     assert '<span class="stat-label">failed job</span>' in page
     assert '<span class="stat-label">trainee</span>' in page  # Terry, the only trainee
     assert "Last content sync" in page and "Recent activity" in page
+
+
+def test_time_ago_reads_like_speech():
+    now = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
+    with clock.frozen(now):
+        said = [
+            time_ago(now - delta)
+            for delta in (timedelta(seconds=20), timedelta(minutes=1), timedelta(hours=5))
+        ]
+        assert said == ["just now", "1 minute ago", "5 hours ago"]
+        assert time_ago(now - timedelta(days=3, hours=2)) == "3 days ago"
+        assert time_ago(None) == ""
