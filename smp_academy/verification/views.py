@@ -136,7 +136,7 @@ def remove_roster_entry(entry_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.remove_from_roster(current_user, entry_id)
-    flash("Removed from your roster.", "success")
+    flash("The practitioner is off your roster; you will no longer hear about them.", "success")
     return redirect(url_for(".clinic_roster"))
 
 
