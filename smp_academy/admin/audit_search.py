@@ -45,7 +45,9 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(
-        "Who", validators=[Optional(), Length(max=120)], description="A name or e-mail address."
+        "Who",
+        validators=[Optional(), Length(max=120)],
+        render_kw={"placeholder": "Name or e-mail"},
     )
     action = SelectField("Action", choices=[SelectChoice("", "Any action")], validate_choice=False)
     since = DayField("From", validators=[Optional()])
