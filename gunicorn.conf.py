@@ -19,10 +19,25 @@ max_requests_jitter = 200
 preload_app = True
 accesslog = "-"
 errorlog = "-"
-# remote address, request line, status, bytes, referrer, user agent, duration (µs)
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(D)sus'
+# remote address, method and path (never the query string: links carry tokens there), status,
+# bytes, user agent, duration (µs)
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s "%(a)s" %(D)sus'
 forwarded_allow_ips = os.environ.get("SMP_WEB_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket sits at one path per user by default, so two servers on a host
 # (app and benchmark baseline, or blue/green) would clash; give it a path, or turn it off.
 control_socket = os.environ.get("SMP_WEB_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+
+def _without_server_banner() -> None:
+    """gunicorn always names itself in a Server header; say nothing about the stack instead."""
+    from gunicorn.http import wsgi
+
+    class Response(wsgi.Response):
+        def default_headers(self):
+            return [h for h in super().default_headers() if not h.startswith("Server:")]
+
+    wsgi.Response = Response
+
+
+_without_server_banner()

@@ -34,8 +34,11 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_PIXELS": 40_000_000,
     "RATELIMIT_LOGIN": "10 per minute",
     "RATELIMIT_PUBLIC_LOOKUP": "30 per minute",
-    "RATELIMIT_BATCH": "60 per minute",
+    "RATELIMIT_BATCH": "600 per minute",  # codes, not calls: a batch of 100 costs 100
     "RATELIMIT_ENABLED": True,
+    # a background job still pending this long after its commit was lost on its way to a
+    # worker (or the queue is far behind): `flask maintenance run` dispatches it again
+    "JOB_STALE_SECONDS": 300,
 }
 
 

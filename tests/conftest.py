@@ -48,6 +48,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         _reset_schema()
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # close the pooled connections before the interpreter does
 
 
 def _reset_schema() -> None:
@@ -165,3 +167,11 @@ def login(client: FlaskClient, auth: AuthActions):
 @pytest.fixture
 def instance_dir(app: Flask) -> Path:
     return Path(app.config["INSTANCE_DIR"])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser and production-stack tests start servers and browsers: marked slow, so that
+    ``pytest -m "not slow"`` runs the core quickly."""
+    for item in items:
+        if {"browser", "production"} & set(Path(str(item.path)).parts):
+            item.add_marker(pytest.mark.slow)

@@ -24,6 +24,9 @@ UNGUARDED = {
     "auth.register",
     "auth.forgot_password",
     "auth.reset_password",
+    "auth.registration_sent",  # the same page for every registration
+    "auth.confirm_email",  # a signed link from an e-mail
+    "auth.change_email",  # a signed link from an e-mail
     "auth.profile",  # sign-in only: every role has a profile
     "auth.notifications",  # sign-in only: every role gets notifications
     "courses.index",

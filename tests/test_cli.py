@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from smp_academy.admin.demo import DEMO_ACCOUNTS
 from smp_academy.auth import services as accounts
+from smp_academy.auth import signin
 from smp_academy.auth.models import User
 from smp_academy.certificates.models import Certificate
 from smp_academy.courses.models import Cohort, CohortMember
@@ -46,13 +47,13 @@ def test_users_create(app):
     assert re.fullmatch(r"created instructor new\.person@example\.com \(id \d+\)\n", result.stdout)
     user = accounts.find_user_by_email("new.person@example.com")
     assert user.name == "New Person" and user.role == "instructor" and user.active
-    assert accounts.authenticate("new.person@example.com", PASSWORD) is not None
+    assert signin.authenticate("new.person@example.com", PASSWORD, "127.0.0.1").user is not None
 
 
 def test_users_create_defaults_to_trainee_and_strips_the_newline(app):
     result = create(app, "plain@example.com", "--name", "Plain", "--password-stdin")
     assert result.exit_code == 0, result.output
-    assert accounts.authenticate("plain@example.com", PASSWORD).role == "trainee"
+    assert signin.authenticate("plain@example.com", PASSWORD, "127.0.0.1").user.role == "trainee"
 
 
 def test_duplicate_email_is_refused_with_one_line(app):
@@ -138,5 +139,5 @@ def test_demo_is_idempotent(app):
     assert code and code.group(0) in second.stdout
     for account in DEMO_ACCOUNTS:
         assert account.email in second.stdout and account.password in second.stdout
-        user = accounts.authenticate(account.email, account.password)
+        user = signin.authenticate(account.email, account.password, "127.0.0.1").user
         assert user is not None and user.role == account.role.value

@@ -66,7 +66,7 @@ def test_a_job_lost_between_commit_and_dispatch_runs_at_the_next_maintenance(app
     db.session.flush()  # written with its data, but never dispatched (a crash right here)
     runner = app.test_cli_runner()
     assert "dispatched 0 pending job(s)" in runner.invoke(args=["maintenance", "run"]).output
-    freeze(now_utc() + jobs.STALE_AFTER + timedelta(seconds=1))
+    freeze(now_utc() + timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 1))
     assert "dispatched 1 pending job(s)" in runner.invoke(args=["maintenance", "run"]).output
     db.session.refresh(job)
     assert job.state == JobState.DONE and attempt.status == "open"

@@ -27,6 +27,10 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Changes at every sign-in, password change and link sent: links carry the stamp they were
+    # made with, so a newer link, a sign-in or a password change retires older links.
+    security_stamp: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -68,3 +72,16 @@ class UserSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class Throttle(db.Model):
+    """Failed attempts under one key (an account, an address) in the current window, and the
+    lock they earned. In the database, so every worker sees the same count."""
+
+    __tablename__ = "throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

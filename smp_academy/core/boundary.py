@@ -18,10 +18,10 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import IntegerConverter
 
-from smp_academy.core import jobs
+from smp_academy.core import audit, jobs
 from smp_academy.core.errors import DomainError
 from smp_academy.core.web import safe_next
-from smp_academy.extensions import write_intent
+from smp_academy.extensions import db, write_intent
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RACE_MESSAGE = "This was changed at the same moment somewhere else. Reload the page and try again."
@@ -71,7 +71,9 @@ def _request_writes(app: Flask) -> bool:
 class DatabaseIntConverter(IntegerConverter):
     """``<int:…>`` within the database's integer range: a larger id is simply not found."""
 
-    max = 2**31 - 1
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def install(app: Flask) -> None:
@@ -131,6 +133,8 @@ def _http_error(error: HTTPException):
     jobs.rollback()
     if error.code is None:  # a redirect raised as an exception
         return error
+    if error.code == 403:
+        _audit_denial()
     if wants_json():
         response = jsonify(error=error.description or error.name)
         response.status_code = error.code
@@ -140,6 +144,16 @@ def _http_error(error: HTTPException):
             )
         return response
     return _error_page(error.code, error.description)
+
+
+def _audit_denial() -> None:
+    """A signed-in person was refused a page: worth a line in the audit log (on its own, as
+    the request's own unit of work was rolled back)."""
+    from flask_login import current_user
+
+    actor = current_user if current_user and current_user.is_authenticated else None
+    audit.record(actor, "access.denied", path=request.path[:200], method=request.method)
+    db.session.commit()
 
 
 def _unexpected_error(error: Exception):

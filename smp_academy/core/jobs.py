@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
+from smp_academy.core import storage
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import DomainError
 from smp_academy.core.models import Job, JobState
@@ -37,8 +38,6 @@ log = logging.getLogger(__name__)
 _PENDING = "smp_pending_jobs"
 MAX_ATTEMPTS = 4
 BACKOFF = (timedelta(seconds=10), timedelta(minutes=1), timedelta(minutes=5))
-#: a pending job older than this has been lost on its way (or the queue is far behind)
-STALE_AFTER = timedelta(minutes=5)
 
 
 def enqueue(func: Callable[..., Any], *args: Any) -> Job:
@@ -51,14 +50,16 @@ def enqueue(func: Callable[..., Any], *args: Any) -> Job:
 
 
 def commit() -> None:
-    """Commit the unit of work, then dispatch the jobs it wrote."""
+    """Commit the unit of work, then settle its files and dispatch the jobs it wrote."""
     db.session.commit()
+    storage.after_commit()
     dispatch_pending()
 
 
 def rollback() -> None:
-    """Abandon the unit of work and the jobs it wrote."""
+    """Abandon the unit of work: its changes, the files it wrote and the jobs it wrote."""
     db.session.rollback()
+    storage.after_rollback()
     discard_pending()
 
 
@@ -152,13 +153,14 @@ def due_jobs(limit: int = 500) -> list[int]:
     """Pending jobs that should have run by now: retries whose back-off has passed, and jobs
     that were lost between commit and a worker."""
     now = now_utc()
+    stale_after = timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     return list(
         db.session.scalars(
             select(Job.id)
             .where(
                 Job.state == JobState.PENDING,
                 Job.not_before <= now,
-                or_(Job.attempts > 0, Job.created_at <= now - STALE_AFTER),
+                or_(Job.attempts > 0, Job.created_at <= now - stale_after),
             )
             .order_by(Job.id)
             .limit(limit)

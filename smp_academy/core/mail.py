@@ -4,12 +4,14 @@ by a job after commit: by SMTP when SMP_MAIL_URL is set, otherwise to the log.""
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from smp_academy.core import jobs
 from smp_academy.core.clock import now_utc
@@ -17,6 +19,7 @@ from smp_academy.core.models import MailStatus, OutboxMessage
 from smp_academy.extensions import db
 
 log = logging.getLogger("smp_academy.mail")
+_TOKEN = re.compile(r"token=[\w.\-]+")
 
 
 def queue_mail(to: str, subject: str, template: str, **context: Any) -> OutboxMessage:
@@ -39,9 +42,24 @@ def deliver(message_id: int) -> None:
         _send_smtp(mail_url, message)
         message.status = MailStatus.SENT
     else:
-        log.info("mail to %s: %s\n%s", message.to_address, message.subject, message.body)
+        log.info("mail to %s: %s\n%s", message.to_address, message.subject, redacted(message.body))
         message.status = MailStatus.LOGGED
     message.sent_at = now_utc()
+
+
+def redacted(text: str) -> str:
+    """``text`` with the tokens of links withheld: logs are read by more people than mailboxes."""
+    return _TOKEN.sub("token=[withheld]", text)
+
+
+def last_message_to(address: str) -> OutboxMessage | None:
+    """The newest message to ``address`` (shown in development, where no mail server runs)."""
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_address == address.strip().casefold())
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
 
 
 def _send_smtp(mail_url: str, message: OutboxMessage) -> None:

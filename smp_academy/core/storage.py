@@ -1,8 +1,11 @@
 """File storage behind one small interface: local files (default) or S3, by SMP_STORAGE_URL.
 
 Files are written completely before the row that names them is committed (temporary name and
-atomic rename locally; a completed PUT on S3), so a crash leaves at worst a file without a row,
-which ``orphan_keys`` finds for the cleanup command. Keys are random, never guessable.
+atomic rename locally; a completed PUT on S3). Every file written during a unit of work is
+remembered with it: when the unit of work is rolled back (a refused form, a failed commit, a
+failed job) its files are deleted at once, and files it asked to delete go only after its
+commit. Only a crash between the write and the commit leaves a file without a row, which
+``orphan_keys`` finds for the cleanup command. Keys are random, never guessable.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import boto3
-from botocore.config import Config as BotoConfig
-from botocore.exceptions import ClientError
 from flask import current_app
+
+from smp_academy.extensions import db
+
+_WRITTEN = "smp_files_written"  # keys written by the current unit of work
+_DOOMED = "smp_files_doomed"  # keys to delete once the unit of work commits
 
 
 class StorageError(RuntimeError):
@@ -39,8 +44,17 @@ def new_key(prefix: str, suffix: str = "") -> str:
 
 
 class Storage(ABC):
+    def save(self, key: str, data: bytes, content_type: str) -> None:
+        """Write a file, remembered with the current unit of work (deleted if it rolls back)."""
+        db.session.info.setdefault(_WRITTEN, []).append(key)
+        self._write(key, data, content_type)
+
+    def delete_after_commit(self, key: str) -> None:
+        """Delete a file once the unit of work that stops naming it has committed."""
+        db.session.info.setdefault(_DOOMED, []).append(key)
+
     @abstractmethod
-    def save(self, key: str, data: bytes, content_type: str) -> None: ...
+    def _write(self, key: str, data: bytes, content_type: str) -> None: ...
 
     @abstractmethod
     def load(self, key: str) -> bytes: ...
@@ -69,7 +83,7 @@ class LocalStorage(Storage):
             raise StorageError(f"key outside the storage root: {key!r}")
         return path
 
-    def save(self, key: str, data: bytes, content_type: str) -> None:
+    def _write(self, key: str, data: bytes, content_type: str) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -101,6 +115,9 @@ class LocalStorage(Storage):
 
 class S3Storage(Storage):
     def __init__(self, bucket: str, prefix: str, endpoint_url: str | None) -> None:
+        import boto3  # only a process that stores on S3 pays for boto3
+        from botocore.config import Config as BotoConfig
+
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.client = boto3.client(
@@ -114,12 +131,14 @@ class S3Storage(Storage):
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def save(self, key: str, data: bytes, content_type: str) -> None:
+    def _write(self, key: str, data: bytes, content_type: str) -> None:
         self.client.put_object(
             Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type
         )
 
     def load(self, key: str) -> bytes:
+        from botocore.exceptions import ClientError
+
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
         except ClientError as error:
@@ -162,6 +181,30 @@ def get_storage() -> Storage:
         )
         current_app.extensions["smp_storage"] = storage
     return storage
+
+
+def after_commit() -> None:
+    """The unit of work committed: its files stay; the files it let go are deleted."""
+    db.session.info.pop(_WRITTEN, None)
+    _delete_quietly(db.session.info.pop(_DOOMED, []))
+
+
+def after_rollback() -> None:
+    """The unit of work was rolled back: the files it wrote name nothing, delete them now."""
+    db.session.info.pop(_DOOMED, None)
+    _delete_quietly(db.session.info.pop(_WRITTEN, []))
+
+
+def _delete_quietly(keys: list[str]) -> None:
+    """Best effort: a file that cannot be deleted now is an orphan for the cleanup command."""
+    if not keys:
+        return
+    storage = get_storage()
+    for key in keys:
+        try:
+            storage.delete(key)
+        except (OSError, StorageError):
+            current_app.logger.warning("could not delete %s; the cleanup will", key)
 
 
 def orphan_keys(

@@ -4,6 +4,7 @@ versioned static URLs."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -14,8 +15,9 @@ from flask import Flask, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from smp_academy.core import jobs
+from smp_academy.core import idempotency, jobs
 from smp_academy.core.errors import DomainError
+from smp_academy.core.mail import redacted
 from smp_academy.core.roles import ROLE_LABELS, Role, has_role
 
 CSP = (
@@ -88,16 +90,36 @@ def _security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.endpoint == "static" and request.args.get("v"):
         headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    elif request.endpoint in NO_STORE_ENDPOINTS or (current_user and current_user.is_authenticated):
+    elif (
+        request.endpoint in NO_STORE_ENDPOINTS
+        or request.path.startswith("/api/")  # a status must be seen fresh at every look-up
+        or (current_user and current_user.is_authenticated)
+    ):
         headers.setdefault("Cache-Control", "private, no-store")
     return response
 
 
 def _template_helpers() -> dict:
-    return {"Role": Role, "ROLE_LABELS": ROLE_LABELS, "has_role": has_role}
+    return {
+        "Role": Role,
+        "ROLE_LABELS": ROLE_LABELS,
+        "has_role": has_role,
+        "idempotency_field": idempotency.form_field,
+    }
+
+
+class _WithheldTokens(logging.Filter):
+    """Keep the tokens of e-mailed links out of the development server's access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redacted(str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(redacted(a) if isinstance(a, str) else a for a in record.args)
+        return True
 
 
 def register_request_hooks(app: Flask) -> None:
+    logging.getLogger("werkzeug").addFilter(_WithheldTokens())
     app.after_request(_security_headers)
     app.context_processor(_template_helpers)
 

@@ -99,12 +99,8 @@ def submit(trainee: User, exercise: Exercise, uploads: list[Upload], note: str =
                     )
                 )
             db.session.flush()
-    except IntegrityError:
-        _discard(stored)  # a double click: the other request's submission stands
+    except IntegrityError:  # a double click: the other request's submission stands
         raise Conflict("This submission was already received.") from None
-    except Exception:
-        _discard(stored)  # no row will name these files (a crash later is for the clean-up)
-        raise
     for photo in submission.photos:
         jobs.enqueue(analyze_photo, photo.id)
     return submission
@@ -140,25 +136,16 @@ def _validated(exercise: Exercise, uploads: list[Upload]):
 
 
 def _store(photos) -> list[tuple[str, str]]:
+    """Write each photo and its thumbnail; if the unit of work fails later, the storage deletes
+    what it wrote (core.storage)."""
     storage = get_storage()
     stored: list[tuple[str, str]] = []
-    try:
-        for _, clean in photos:
-            key, thumb_key = new_key(PHOTO_PREFIX, ".jpg"), new_key(PHOTO_PREFIX, ".thumb.jpg")
-            storage.save(key, clean.data, clean.content_type)
-            storage.save(thumb_key, clean.thumbnail, "image/jpeg")
-            stored.append((key, thumb_key))
-    except Exception:
-        _discard(stored)
-        raise
+    for _, clean in photos:
+        key, thumb_key = new_key(PHOTO_PREFIX, ".jpg"), new_key(PHOTO_PREFIX, ".thumb.jpg")
+        storage.save(key, clean.data, clean.content_type)
+        storage.save(thumb_key, clean.thumbnail, "image/jpeg")
+        stored.append((key, thumb_key))
     return stored
-
-
-def _discard(stored: list[tuple[str, str]]) -> None:
-    storage = get_storage()
-    for keys in stored:
-        for key in keys:
-            storage.delete(key)
 
 
 def get_photo(photo_id: int) -> Photo:

@@ -73,7 +73,9 @@ def _upright_rgb(image: Image.Image) -> Image.Image:
 
 
 def _encode(image: Image.Image) -> bytes:
-    """JPEG without any metadata: nothing of the original file's EXIF, XMP or ICC survives."""
+    """JPEG without any metadata: nothing of the original file's EXIF, XMP, ICC or comment
+    survives (Pillow writes ``info["comment"]`` back unless it is gone from the image)."""
+    image.info.clear()
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from smp_academy.core.idempotency import idempotent
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.storage import get_storage
 from smp_academy.core.web import form_errors
@@ -55,6 +56,7 @@ def download_template(slug: str):
 
 @bp.post("/exercises/<slug>/submissions")
 @roles_required(Role.TRAINEE)
+@idempotent
 def create_submission(slug: str):
     exercise = services.get_exercise(slug)
     form = SubmissionForm()
@@ -90,6 +92,11 @@ def photo_file(photo_id: int, kind: str):
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    extension = "png" if kind == "overlay" else "jpg"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="photo-{photo.id}-{kind}.{extension}"'
+    )
     response.set_etag(f"{photo.sha256}-{kind}")
     return response.make_conditional(request)
 

@@ -17,6 +17,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from smp_academy.auth.models import User
+from smp_academy.auth.sessions import kept_post, resumable
 from smp_academy.core.boundary import refused_to, writes
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
@@ -87,6 +88,10 @@ def start_quiz(slug: str):
 @writes
 def take_attempt(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
+    kept = kept_post(request.path)
+    if kept is not None and attempt.is_open:
+        problems = services.save_form_answers(current_user, attempt, kept.getlist)
+        flash(" ".join(problems) or "The answers you sent before signing in are saved.", "info")
     if services.close_if_overdue(attempt):
         flash("Time is up: your attempt was submitted with the answers saved in time.", "info")
     if not attempt.is_open:
@@ -105,6 +110,7 @@ def take_attempt(attempt_id: int):
 
 @bp.post("/attempts/<int:attempt_id>")
 @roles_required(Role.TRAINEE)
+@resumable
 def save_attempt(attempt_id: int):
     """The no-JavaScript path: save every answer, then submit if asked."""
     attempt = _own_attempt_or_404(attempt_id)

@@ -7,9 +7,10 @@ import hashlib
 from flask import Blueprint, current_app, g, jsonify, request
 
 from smp_academy.certificates.status import certificate_json, lookup_problem
+from smp_academy.core.bodies import parse_body
 from smp_academy.core.boundary import writes
 from smp_academy.extensions import csrf, limiter
-from smp_academy.verification import services
+from smp_academy.verification import schemas, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, no cookies
@@ -23,10 +24,32 @@ def _batch_limit() -> str:
     return current_app.config["RATELIMIT_BATCH"]
 
 
-def _token_key() -> str:
-    """Rate-limit batches per token; only a hash of the token reaches the limiter's store."""
-    digest = hashlib.sha256(request.headers.get("Authorization", "").encode()).hexdigest()
-    return f"token:{digest[:32]}"
+def _bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _clinic():
+    """The clinic of the request's token (looked up once per request), or None."""
+    if "api_clinic" not in g:
+        token = _bearer_token()
+        g.api_clinic = services.clinic_for_token(token) if token else None
+    return g.api_clinic
+
+
+def _batch_key() -> str:
+    """Batches are limited per valid token (only a hash reaches the limiter's store); a made-up
+    token is limited by the address it comes from, so inventing tokens buys nothing."""
+    if _clinic() is None:
+        return f"address:{request.remote_addr}"
+    return f"token:{hashlib.sha256(_bearer_token().encode()).hexdigest()[:32]}"
+
+
+def _batch_cost() -> int:
+    """A batch costs one per code asked for: 20 calls of 100 codes are 2,000 look-ups."""
+    body = request.get_json(silent=True)
+    codes = body.get("codes") if isinstance(body, dict) else None
+    return max(1, min(len(codes), schemas.MAX_BATCH)) if isinstance(codes, list) else 1
 
 
 def error(message: str, status: int):
@@ -46,28 +69,19 @@ def get_certificate(code: str):
     return jsonify(certificate_json(cert))
 
 
-def _authenticate():
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return services.clinic_for_token(token.strip())
-
-
 @bp.post("/certificates/verify")
-@limiter.limit(_batch_limit, key_func=_token_key)
+@limiter.limit(_batch_limit, key_func=_batch_key, cost=_batch_cost)
 def verify_batch():
-    clinic = _authenticate()
+    services.ensure_token_guessing_allowed(request.remote_addr)
+    clinic = _clinic()
     if clinic is None:
+        services.record_bad_token(request.remote_addr)
         response = error(
             "a valid clinic API token is required (Authorization: Bearer <token>)", 401
         )
         response[0].headers["WWW-Authenticate"] = 'Bearer realm="smp-academy"'
         return response
-    g.clinic = clinic
     if not request.is_json:
         return error("send the body as application/json", 415)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or "codes" not in body or not isinstance(body["codes"], list):
-        return error('the body must be a JSON object {"codes": [...]}', 400)
-    return jsonify(results=services.batch_verify(clinic, body["codes"]))
+    body = parse_body(schemas.BatchRequest, request.get_json(silent=True), schemas.BATCH_SHAPE)
+    return jsonify(results=services.batch_verify(clinic, body.codes))

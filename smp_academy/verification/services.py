@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from smp_academy.auth import throttle
 from smp_academy.auth.models import User
 from smp_academy.certificates.codes import CodeTypo, MalformedCode, normalize_code
 from smp_academy.certificates.models import Certificate
@@ -20,7 +21,6 @@ from smp_academy.extensions import db
 from smp_academy.verification.models import ClinicToken, RosterEntry, VerificationLookup
 
 TOKEN_PREFIX = "smpk_"
-MAX_BATCH = 100
 
 
 def log_lookup(
@@ -47,10 +47,8 @@ def lookup(code: str, channel: str, clinic: User | None = None) -> Certificate |
     return cert
 
 
-def batch_verify(clinic: User, codes: list[Any]) -> list[dict[str, Any]]:
+def batch_verify(clinic: User, codes: list[str]) -> list[dict[str, Any]]:
     """One result per code, in order: the certificate object or ``not_found``."""
-    if not 1 <= len(codes) <= MAX_BATCH or not all(isinstance(c, str) for c in codes):
-        raise ValidationFailed(f"'codes' must be a list of 1 to {MAX_BATCH} strings")
     wanted = {}
     for code in codes:
         try:
@@ -72,6 +70,17 @@ def batch_verify(clinic: User, codes: list[Any]) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- tokens
+
+
+def ensure_token_guessing_allowed(address: str | None) -> None:
+    """Refuse an address that sent too many unknown tokens lately (shared by every worker)."""
+    throttle.ensure_unlocked(
+        {f"bad-token:{address}": "Too many requests with an unknown API token."}
+    )
+
+
+def record_bad_token(address: str | None) -> None:
+    throttle.record_failure(f"bad-token:{address}", throttle.BAD_TOKENS)
 
 
 def _hash(token: str) -> str:

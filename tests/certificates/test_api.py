@@ -316,3 +316,32 @@ def test_batch_is_rate_limited_per_token(app, client, clinic, cert):
             assert batch(client, {"codes": [cert.code]}, second).status_code == 200
     finally:
         app.config["RATELIMIT_BATCH"] = saved
+
+
+def test_a_batch_costs_one_per_code(app, client, clinic, cert):
+    token = helpers.token_for(clinic, "bulk")
+    saved = app.config["RATELIMIT_BATCH"]
+    app.config["RATELIMIT_BATCH"] = "150 per minute"
+    try:
+        with rate_limits(app):
+            assert batch(client, {"codes": [cert.code] * 100}, token).status_code == 200
+            assert batch(client, {"codes": [cert.code] * 60}, token).status_code == 429
+    finally:
+        app.config["RATELIMIT_BATCH"] = saved
+
+
+def test_made_up_tokens_are_limited_by_address(client, cert):
+    statuses = [
+        batch(client, {"codes": [cert.code]}, f"smpk_invented{i}").status_code for i in range(11)
+    ]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+    refused = batch(client, {"codes": [cert.code]}, "smpk_one_more")
+    assert refused.status_code == 429 and "unknown API token" in refused.get_json()["error"]
+
+
+def test_a_malformed_batch_says_what_to_send(client, clinic):
+    token = helpers.token_for(clinic, "shape")
+    for body in ({"codes": []}, {"codes": "SMP-1"}, {"codes": [1, 2]}, {"code": ["x"]}, [1]):
+        response = batch(client, body, token)
+        assert response.status_code == 400
+        assert 'send a JSON object {"codes": [...]}' in response.get_json()["error"]

@@ -4,11 +4,14 @@ analysis job after commit, and who may see a submission and its photos."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from smp_academy.core import jobs
 from smp_academy.core.errors import Conflict
 from smp_academy.core.storage import LocalStorage, new_key
 from smp_academy.extensions import db
@@ -134,15 +137,36 @@ def test_a_double_submit_leaves_one_submission_and_no_orphan_files(
     monkeypatch, setup, exercise, storage
 ):
     first = helpers.submission(setup.trainee, exercise)
+    jobs.discard_pending()
+    jobs.commit()  # the first request's unit of work
     kept = helpers.stored_keys(storage)
     assert kept == {first.photos[0].storage_key, first.photos[0].thumb_key}
     # The second request read the history before the first one's row existed.
     monkeypatch.setattr(services, "history", lambda trainee, exercise: [])
 
-    with pytest.raises(Conflict, match="already received"):
+    with pytest.raises(Conflict, match="already received") as refused:
         helpers.submission(setup.trainee, exercise)
+    jobs.end_refused(refused.value)  # what the request boundary does with a refusal
     assert _count(Submission) == 1 and _count(Photo) == 1
     assert helpers.stored_keys(storage) == kept  # the loser's files were removed again
+
+
+def test_files_written_before_a_failed_commit_are_removed_in_the_same_request(
+    client, login, setup, exercise, storage, monkeypatch
+):
+    login(setup.trainee)
+    real_flush = db.session.flush
+
+    def failing_commit() -> None:
+        real_flush()  # the files and rows are written; then the database refuses the commit
+        raise OperationalError("COMMIT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    response = _post(client, exercise, [("photo.jpg", helpers.jpeg())])
+    monkeypatch.undo()
+    assert response.status_code == 500
+    assert helpers.stored_keys(storage) == set()  # nothing left behind for the clean-up
+    assert _count(Submission) == 0
 
 
 # --------------------------------------------------------------------------- analysis
@@ -243,6 +267,8 @@ def test_photo_responses_are_private_and_not_sniffed(client, login, world):
         assert response.headers["Cache-Control"].startswith("private")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in response.headers["Content-Security-Policy"]
+        assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert response.headers["Content-Disposition"].startswith('inline; filename="photo-')
         again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
 
@@ -254,3 +280,59 @@ def test_a_signed_out_cookie_no_longer_opens_photos(client, world):
     assert client.get(urls[0]).status_code == 200
     auth.logout()
     assert client.get(urls[0]).status_code == 302
+
+
+# --------------------------------------------------------------------------- retries
+
+
+def _post_with_key(client, exercise, key: str, *, header: bool):
+    token = csrf_token(client, f"/exercises/{exercise.slug}")
+    data = {"csrf_token": token, "photos": [(io.BytesIO(helpers.jpeg()), "p.jpg")]}
+    headers = {"Idempotency-Key": key} if header else {}
+    if not header:
+        data["idempotency_key"] = key
+    return client.post(
+        f"/exercises/{exercise.slug}/submissions",
+        data=data,
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["Idempotency-Key header", "form key"])
+def test_a_retried_upload_returns_the_first_result_and_stores_one(
+    client, login, setup, exercise, storage, header
+):
+    login(setup.trainee)
+    first = _post_with_key(client, exercise, "retry-7f3a", header=header)
+    retry = _post_with_key(client, exercise, "retry-7f3a", header=header)
+    assert first.status_code == retry.status_code == 302
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert _count(Submission) == 1 and _count(Photo) == 1
+    assert len(helpers.stored_keys(storage)) == 2  # one photo and its thumbnail, not two
+
+
+def test_the_exercise_form_carries_a_fresh_key_each_time(client, login, setup, exercise):
+    login(setup.trainee)
+    keys = {
+        re.search(r'name="idempotency_key" value="([^"]+)"', client.get(page).text)[1]
+        for page in [f"/exercises/{exercise.slug}"] * 2
+    }
+    assert len(keys) == 2
+
+
+def test_a_refused_upload_keeps_no_answer_for_its_key(client, login, setup, exercise):
+    login(setup.trainee)
+    token = csrf_token(client, f"/exercises/{exercise.slug}")
+    refused = client.post(
+        f"/exercises/{exercise.slug}/submissions",
+        data={
+            "csrf_token": token,
+            "idempotency_key": "k1",
+            "photos": [(io.BytesIO(b"x"), "x.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert _post_with_key(client, exercise, "k1", header=False).status_code == 302

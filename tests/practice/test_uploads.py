@@ -146,6 +146,17 @@ def test_clean_photo_strips_gps_and_device_data(gps_jpeg):
         assert b"Exif" not in data and b"iPhone" not in data and b"Apple" not in data
 
 
+def test_clean_photo_drops_the_jpeg_comment_segment():
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(
+        out, "JPEG", comment=b"<script>alert(1)</script> client Jane Doe"
+    )
+    clean = clean_photo(out.getvalue(), **LIMITS)
+    for data in (clean.data, clean.thumbnail):
+        assert b"\xff\xfe" not in data  # no COM marker at all
+        assert b"script" not in data and b"Jane Doe" not in data
+
+
 def test_clean_photo_stores_an_exif_rotated_photo_upright():
     clean = clean_photo(_rotated_jpeg(), **LIMITS)
     assert (clean.width, clean.height) == (40, 80)

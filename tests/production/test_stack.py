@@ -584,3 +584,44 @@ def test_gunicorn_serves_health_and_certificates(app_context, stack: Stack):
     assert body["status"] == "valid"
     assert body["holder_name"] == "Amara Okonkwo-Lindqvist"
     assert body["verify_url"] == f"http://academy.example.org/verify/{cert.code}"
+
+
+def test_a_job_lost_between_commit_and_queue_runs_after_maintenance(
+    app_context, stack: Stack, child_env: dict[str, str]
+):
+    """The process dies right after committing a submission, before queueing its analysis:
+    the job is a committed row, so ``flask maintenance run`` hands it to the worker."""
+    jpeg, _ = make_photo(2, background="paper", px_per_mm=10, gradient=False)
+    trainee = factories.user(role="trainee", name="Crash Test")
+    submission = practice.submit(trainee, committed_exercise(), [practice.Upload("d.jpg", jpeg)])
+    jobs.discard_pending()  # the crash: nothing reaches Redis
+    db.session.commit()
+    photo_id = submission.photos[0].id
+    maintenance = subprocess.run(
+        [executable("flask"), "--app", "smp_academy", "maintenance", "run"],
+        cwd=ROOT,
+        env=child_env | {"SMP_JOB_STALE_SECONDS": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert maintenance.returncode == 0, maintenance.stderr
+    assert "dispatched" in maintenance.stdout and "dispatched 0 " not in maintenance.stdout
+
+    def analysed() -> Photo | None:
+        photo = db.session.get(Photo, photo_id)
+        return photo if photo.analysis_status != "pending" else None
+
+    photo = wait_for_worker("the worker to analyse the recovered job", stack.worker, analysed)
+    assert photo.analysis_status == "done", (photo.analysis_status, photo.analysis_error)
+
+
+def test_a_worker_without_a_signing_key_refuses_to_start(child_env: dict[str, str]):
+    env = {k: v for k, v in child_env.items() if not k.startswith("SMP_SIGNING_")}
+    started = subprocess.run(
+        [executable("rq"), "worker", "--url", env["SMP_REDIS_URL"], *WORKER_OPTIONS, "--burst",
+         "smp-empty"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert started.returncode != 0
+    assert "SMP_SIGNING_KEY_PATH and SMP_SIGNING_CERT_PATH must be set" in started.stderr

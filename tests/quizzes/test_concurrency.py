@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from smp_academy.core.errors import Conflict
 from smp_academy.core.events import requirement_met
 from smp_academy.extensions import db
 from smp_academy.quizzes import services
@@ -145,3 +146,103 @@ def test_two_simultaneous_starts_give_one_attempt(app):
     assert first == second
     count = select(func.count(Attempt.id)).where(Attempt.user_id == trainee_id)
     assert db.session.scalar(count) == 1
+
+
+def _race_save_and_submit(app, save_first: bool):
+    """One thread saves an answer, the other submits the attempt; the first to start holds
+    its transaction open a while, so the second meets it."""
+    trainee = factories.user()
+    quiz = factories.quiz(factories.question_bank("t-true-false", "t-single"))
+    attempt = services.start_attempt(trainee, quiz)  # open, nothing answered yet
+    slot = [v.spec["key"] for v in services.slot_versions(attempt)].index("t-true-false")
+    attempt_id, user_id = attempt.id, trainee.id
+    db.session.commit()
+    roles = iter(["save", "submit"])
+
+    def work(barrier: threading.Barrier) -> str:
+        role = next(roles)
+        attempt = services.get_attempt(attempt_id)
+        user = db.session.get(type(trainee), user_id)
+        db.session.connection()
+        barrier.wait()
+        if (role == "save") != save_first:
+            time.sleep(HOLD_SECONDS / 3)  # let the other one start first
+        try:
+            if role == "save":
+                services.save_answer(user, attempt, slot, {"value": True})
+            else:
+                services.submit_attempt(attempt)
+        except Conflict:
+            db.session.rollback()
+            return f"{role} refused"
+        time.sleep(HOLD_SECONDS)
+        db.session.commit()
+        return f"{role} done"
+
+    outcomes = run_together(app, work)
+    db.session.expire_all()
+    return outcomes, db.session.get(Attempt, attempt_id)
+
+
+def test_an_answer_saved_just_before_the_submit_is_in_the_grade(app):
+    outcomes, attempt = _race_save_and_submit(app, save_first=True)
+    assert outcomes == ["save done", "submit done"]
+    assert attempt.status == "submitted" and attempt.score == pytest.approx(1 / 2)
+
+
+def test_an_answer_arriving_during_the_submit_is_refused_not_acknowledged(app):
+    outcomes, attempt = _race_save_and_submit(app, save_first=False)
+    assert outcomes == ["save refused", "submit done"]
+    assert attempt.status == "submitted" and attempt.score == 0.0
+    answers = db.session.scalars(select(AttemptAnswer).filter_by(attempt_id=attempt.id)).all()
+    assert answers == []  # nothing stored after the grade
+
+
+def _save_and_submit_over_http(app: Flask) -> tuple[int, Attempt]:
+    """An autosave and a submit of one new attempt, sent at once from two signed-in tabs."""
+    trainee = factories.user()
+    quiz = factories.quiz(factories.question_bank("t-true-false", "t-single"))
+    attempt = services.start_attempt(trainee, quiz)
+    slot = [v.spec["key"] for v in services.slot_versions(attempt)].index("t-true-false")
+    attempt_id = attempt.id
+    db.session.commit()
+    tabs = [app.test_client(), app.test_client()]
+    tokens = []
+    for tab in tabs:
+        AuthActions(tab).login(trainee)
+        tokens.append(csrf_token(tab, f"/attempts/{attempt_id}"))
+    calls = iter(range(2))
+
+    def post(barrier: threading.Barrier) -> int:
+        index = next(calls)
+        barrier.wait()
+        if index == 0:
+            return (
+                tabs[0]
+                .post(
+                    f"/attempts/{attempt_id}/answers",
+                    json={"slot": slot, "answer": {"value": True}},
+                    headers={"X-CSRFToken": tokens[0]},
+                )
+                .status_code
+            )
+        return (
+            tabs[1]
+            .post(f"/attempts/{attempt_id}/submit", data={"csrf_token": tokens[1]})
+            .status_code
+        )
+
+    saved, _ = run_together(app, post)
+    db.session.expire_all()
+    return saved, db.session.get(Attempt, attempt_id)
+
+
+def test_autosaves_racing_a_submit_over_http_are_graded_or_refused(app):
+    """Real requests on two connections: every answer acknowledged as saved is in the grade."""
+    for _ in range(5):
+        saved, attempt = _save_and_submit_over_http(app)
+        assert attempt.status == "submitted"
+        if saved == 200:
+            assert attempt.score == pytest.approx(1 / 2)
+        else:
+            assert saved == 409 and attempt.score == 0.0

@@ -258,6 +258,44 @@ def test_an_unreadable_form_field_is_reported_and_the_other_answers_are_kept(
     assert numeric not in saved and saved[single].answer == right
 
 
+def test_a_form_post_from_a_tab_whose_session_ended_is_saved_after_sign_in(client, trainee, auth):
+    quiz = factories.quiz(factories.question_bank("t-numeric", "t-single", "t-true-false"))
+    auth.login(trainee)
+    attempt = start(client, quiz)
+    token = csrf_token(client, f"/attempts/{attempt.id}")
+    auth.logout()  # in another tab
+    numeric = slot_of(attempt, "t-numeric")
+    sent = client.post(
+        f"/attempts/{attempt.id}",
+        data={"csrf_token": token, "action": "save", f"q{numeric}": "2.5"},
+    )
+    assert sent.status_code == 302
+    assert sent.headers["Location"] == f"/login?next=/attempts/{attempt.id}"
+    assert services.saved_answers(attempt) == {}
+    signed_in = client.post(
+        sent.headers["Location"],
+        data={
+            "email": trainee.email,
+            "password": factories.PASSWORD,
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert signed_in.headers["Location"] == f"/attempts/{attempt.id}"
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "The answers you sent before signing in are saved." in page
+    assert services.saved_answers(attempt)[numeric].answer == {"value": 2.5}
+
+
+def test_an_autosave_without_a_session_gets_401_json_not_a_redirect(client, trainee, auth):
+    quiz = factories.quiz()
+    auth.login(trainee)
+    attempt = start(client, quiz)
+    token = csrf_token(client, f"/attempts/{attempt.id}")
+    auth.logout()
+    response = autosave(client, attempt, {"slot": 0, "answer": None}, token)
+    assert response.status_code == 401 and "session has ended" in response.get_json()["error"]
+
+
 # --------------------------------------------------------------------------- time limit
 
 

@@ -7,6 +7,14 @@
   const csrf = form.querySelector("input[name=csrf_token]").value;
   const state = document.getElementById("autosave-state");
   const pending = new Map();
+  // Answers not yet acknowledged by the server survive a lost session, a lost connection or a
+  // closed tab here, and are sent again when this page is opened signed in.
+  const storeKey = "smp-unsaved:" + url;
+  const unsaved = JSON.parse(localStorage.getItem(storeKey) || "{}");
+  const keep = () => {
+    if (Object.keys(unsaved).length) localStorage.setItem(storeKey, JSON.stringify(unsaved));
+    else localStorage.removeItem(storeKey);
+  };
 
   function checkedValues(fieldset) {
     return Array.from(fieldset.querySelectorAll("input:checked")).map((i) => i.value);
@@ -44,31 +52,68 @@
     fieldset.querySelector(".save-status").textContent = text;
   }
 
+  function signedOut() {
+    const banner = document.getElementById("session-ended");
+    if (banner) banner.hidden = false;
+  }
+
+  // Sends one answer; true when the server acknowledged it (only then is it forgotten here).
+  async function send(slot, answer) {
+    const response = await fetch(url, {
+      method: "POST", credentials: "same-origin", redirect: "error",
+      body: JSON.stringify({ slot: slot, answer: answer }),
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
+    });
+    const data = await response.json().catch(() => ({}));
+    return { ok: response.ok && data.saved === true, status: response.status, error: data.error };
+  }
+
   async function save(fieldset) {
-    const answer = readers[fieldset.dataset.type](fieldset);
-    if (answer === undefined) { say(fieldset, "Finish this answer to save it."); return; }
-    const body = JSON.stringify({ slot: Number(fieldset.dataset.slot), answer: fieldset.dataset.type === "matching" ? { pairs: answer } : answer });
+    const raw = readers[fieldset.dataset.type](fieldset);
+    if (raw === undefined) { say(fieldset, "Finish this answer to save it."); return; }
+    const slot = Number(fieldset.dataset.slot);
+    const answer = fieldset.dataset.type === "matching" ? { pairs: raw } : raw;
+    unsaved[slot] = answer; keep();
     say(fieldset, "Saving…");
     try {
-      const response = await fetch(url, {
-        method: "POST", credentials: "same-origin", body: body,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      });
-      const data = await response.json().catch(() => ({}));
-      if (response.ok) {
+      const result = await send(slot, answer);
+      if (result.ok) {
+        delete unsaved[slot]; keep();
         say(fieldset, "Saved " + new Date().toLocaleTimeString());
         pending.delete(fieldset);
-      } else if (response.status === 409) {
-        say(fieldset, data.error || "This attempt is closed.");
+      } else if (result.status === 401 || result.status === 403) {
+        say(fieldset, "Not saved yet: kept on this device until you sign in again.");
+        signedOut();
+      } else if (result.status === 409) {
+        delete unsaved[slot]; keep();
+        say(fieldset, result.error || "This attempt is closed.");
         window.location.reload();
       } else {
-        say(fieldset, data.error || "Not saved.");
+        say(fieldset, result.error || "Not saved.");
       }
     } catch (err) {
       pending.set(fieldset, true);
-      say(fieldset, "Offline: your answer will be saved when the connection returns.");
+      say(fieldset, "Not saved yet: kept on this device until the connection returns.");
     }
   }
+
+  // Answers kept from a session that ended (or a closed tab) are sent now; then the page is
+  // shown again from what the server holds.
+  async function resume() {
+    const slots = Object.keys(unsaved);
+    if (!slots.length) return;
+    let sent = 0;
+    for (const slot of slots) {
+      try {
+        const result = await send(Number(slot), unsaved[slot]);
+        if (result.ok || result.status === 409 || result.status === 400) { delete unsaved[slot]; sent += result.ok; }
+        else if (result.status === 401 || result.status === 403) { signedOut(); return; }
+      } catch (err) { return; }
+    }
+    keep();
+    if (sent) window.location.reload();
+  }
+  resume();
 
   form.addEventListener("change", (event) => {
     const fieldset = event.target.closest("fieldset.question");
