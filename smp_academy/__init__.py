@@ -26,6 +26,7 @@ MODEL_MODULES = tuple(
         "quizzes",
         "practice",
         "grading",
+        "clinical",
         "certificates",
         "verification",
     )
@@ -42,6 +43,8 @@ VIEW_MODULES = (
     "quizzes.views",
     "practice.views",
     "grading.views",
+    "clinical.views",
+    "clinical.supervision",
     "certificates.views",
     "verification.views",
     "verification.api",

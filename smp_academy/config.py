@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 160 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 25 * 1024 * 1024,
     "UPLOAD_MAX_PIXELS": 40_000_000,
+    # client photos of the clinical pathway are erased this long after their case closed
+    "CLIENT_MEDIA_RETENTION_DAYS": 730,
     "RATELIMIT_LOGIN": "10 per minute",
     "RATELIMIT_PUBLIC_LOOKUP": "30 per minute",
     "RATELIMIT_BATCH": "600 per minute",  # codes, not calls: a batch of 100 costs 100

@@ -5,19 +5,16 @@ SQLite by default; PostgreSQL when SMP_TEST_DATABASE_URL is set (CI sets it).
 
 from __future__ import annotations
 
-import contextvars
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from flask.globals import _cv_app
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from smp_academy import create_app
@@ -38,12 +35,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "DATABASE_URL": TEST_DB_URL or f"sqlite:///{instance / 'test.db'}",
             "STORAGE_URL": f"file://{instance / 'files'}",
             "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
-            "RATELIMIT_ENABLED": False,
             "BASE_URL": "http://academy.example.org",
             "INSTANCE_DIR": str(instance),
         }
     )
     app.test_client_class = IsolatedClient
+    limiter.enabled = False  # on for the tests of limits only (tests.support.rate_limits)
     with app.app_context():
         _reset_schema()
         upgrade()
@@ -59,27 +56,43 @@ def _reset_schema() -> None:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
 
 
+#: Flask-SQLAlchemy's own sessions, on the app's engine as in production
+ENGINE_SESSIONS = db.session
+
+
+def _app_context_id() -> int:
+    """One session per app context, as Flask-SQLAlchemy scopes them (``g`` is per context)."""
+    return id(g._get_current_object())
+
+
+def bind_sessions(connection: Connection | None) -> None:
+    """Sessions made from now on use ``connection`` (each commit a savepoint inside its
+    transaction) or, with None, the engine as in production."""
+    db.session.remove()
+    if connection is None:
+        db.session = ENGINE_SESSIONS
+    else:
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_context_id,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _transaction(app: Flask) -> Iterator[None]:
-    """Bind the session to one connection whose transaction is rolled back after the test."""
+    """Bind the sessions to one connection whose transaction is rolled back after the test."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
-        )
+        bind_sessions(connection)
         try:
             yield
         finally:
-            db.session.remove()
-            db.session = original
+            bind_sessions(None)
             outer.rollback()
             connection.close()
             clock.freeze(None)
-            if app.config.get("RATELIMIT_ENABLED", True):
-                limiter.reset()
+            limiter.reset()
 
 
 class IsolatedClient(FlaskClient):
@@ -87,13 +100,10 @@ class IsolatedClient(FlaskClient):
     production, even though the test itself runs inside an app context."""
 
     def open(self, *args, **kwargs):
-        response = contextvars.copy_context().run(self._open_in_fresh_context, *args, **kwargs)
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
         db.session.expire_all()  # the test's own objects see what the request changed
         return response
-
-    def _open_in_fresh_context(self, *args, **kwargs):
-        _cv_app.set(None)
-        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

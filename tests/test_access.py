@@ -27,6 +27,7 @@ UNGUARDED = {
     "auth.registration_sent",  # the same page for every registration
     "auth.confirm_email",  # a signed link from an e-mail
     "auth.change_email",  # a signed link from an e-mail
+    "clinical.external_sign_off",  # an external supervisor's single-use link, no account
     "auth.profile",  # sign-in only: every role has a profile
     "auth.notifications",  # sign-in only: every role gets notifications
     "courses.index",

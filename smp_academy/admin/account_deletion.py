@@ -17,7 +17,6 @@ account's IP addresses are replaced. The photo files are deleted once the deleti
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -26,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from smp_academy.admin.data_export import account_events
 from smp_academy.auth.models import DeletionRequest, DeletionState, User, UserSession
 from smp_academy.auth.passwords import verify_password
+from smp_academy.certificates.content import requirement_list
 from smp_academy.certificates.models import Certificate
 from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
@@ -39,8 +39,8 @@ from smp_academy.grading.models import Grade
 from smp_academy.practice.models import Exercise, Photo, Submission
 from smp_academy.quizzes.models import Accommodation, Attempt, AttemptAnswer, Quiz
 
-#: requirement kinds in a certification's list form (content), by the dict form's key
-LIST_KINDS = {"course": "courses", "quiz": "quizzes", "exercise": "exercises"}
+#: the requirement kinds that name a course, quiz or exercise (certificates.content)
+CONTENT_KINDS = {"course": "courses", "quiz": "quizzes", "exercise": "exercises"}
 
 
 def pseudonym(user_id: int) -> tuple[str, str]:
@@ -130,27 +130,14 @@ def _certificates(user: User) -> list[Certificate]:
     return list(db.session.scalars(select(Certificate).where(Certificate.holder_id == user.id)))
 
 
-def _required(spec: Any) -> Iterator[tuple[str, str]]:
-    """(kind, slug) of the courses, quizzes and exercises a certification requires, from its
-    dict form ({"courses": [...]}) or its list form ([{"course": "..."}, ...])."""
-    if isinstance(spec, dict):
-        for kind in LIST_KINDS.values():
-            for slug in spec.get(kind) or []:
-                yield kind, slug
-        return
-    for entry in spec or []:
-        for key, value in entry.items():
-            if key in LIST_KINDS and isinstance(value, str):
-                yield LIST_KINDS[key], value
-
-
 def _backing(user: User) -> dict[str, set[int]]:
     """Ids of the lessons, quizzes and exercises that the user's certificates rest on."""
-    slugs: dict[str, set[str]] = {kind: set() for kind in LIST_KINDS.values()}
+    slugs: dict[str, set[str]] = {kind: set() for kind in CONTENT_KINDS.values()}
     for cert in _certificates(user):
-        for spec in (cert.certification.requires, cert.certification.renewal):
-            for kind, slug in _required(spec):
-                slugs[kind].add(slug)
+        for stored in (cert.certification.requires, cert.certification.renewal):
+            for requirement in requirement_list(stored):
+                if requirement["kind"] in CONTENT_KINDS:
+                    slugs[CONTENT_KINDS[requirement["kind"]]].add(requirement["slug"])
     lessons = select(Lesson.id).join(Course).where(Course.slug.in_(slugs["courses"]))
     return {
         "lessons": set(db.session.scalars(lessons)),

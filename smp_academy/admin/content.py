@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smp_academy.certificates.content import (
-    REQUIREMENT_KINDS,
+    SLUG_KINDS,
     CertificationSpec,
     read_certifications,
+    slugs_of,
 )
 from smp_academy.core.content_files import ContentInvalid, ContentProblem, ContentReader
 from smp_academy.courses.content import CourseSpec, read_course, render_course
 from smp_academy.practice.content import read_exercise
 from smp_academy.quizzes.content import read_quiz
-
-SINGULAR = {"courses": "course", "quizzes": "quiz", "exercises": "exercise"}
 
 
 @dataclass
@@ -83,16 +82,17 @@ def _check_cross_references(
                 )
         render_course(reader, root, course, lessons)
         _check_cited_lessons(reader, root / course.slug / "quiz.yaml", course, lessons)
-    known = {"courses": course_slugs, "quizzes": set(quizzes), "exercises": set(exercises)}
+    known = {"course": course_slugs, "quiz": set(quizzes), "exercise": set(exercises)}
     for cert in certifications:
-        for kind in REQUIREMENT_KINDS:
-            for slug in cert.requires[kind] + cert.renewal[kind]:
-                if slug not in known[kind]:
-                    reader.problem(
-                        root / "certifications.yaml",
-                        1,
-                        f"certification '{cert.slug}' needs unknown {SINGULAR[kind]} '{slug}'",
-                    )
+        for requirements in (cert.requires, cert.renewal):
+            for kind in SLUG_KINDS:
+                for slug in slugs_of(requirements, kind):
+                    if slug not in known[kind]:
+                        reader.problem(
+                            root / "certifications.yaml",
+                            requirements.line_of(kind, slug),
+                            f"certification '{cert.slug}' needs unknown {kind} '{slug}'",
+                        )
 
 
 def _check_cited_lessons(

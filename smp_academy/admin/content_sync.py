@@ -2,11 +2,17 @@
 
 Upserts by slug (by key for questions); an edited question becomes a new version; what
 disappears from content/ is retired, never deleted, so learners' records stay valid.
+
+Each run's outcome (what changed, or every problem that stopped it) is kept as the last sync
+result in the file storage, for the admins' content page: errors are not only on a terminal.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +24,9 @@ from sqlalchemy import select
 from smp_academy.admin.content import ContentBundle, load_content
 from smp_academy.certificates.models import Certification
 from smp_academy.core.cli_support import BadInput, unit_of_work
+from smp_academy.core.clock import now_utc
 from smp_academy.core.content_files import ContentInvalid, digest
+from smp_academy.core.storage import get_storage
 from smp_academy.courses.content import CourseSpec
 from smp_academy.courses.models import Course, Figure, Lesson
 from smp_academy.extensions import db
@@ -220,16 +228,68 @@ def _sync_certifications(report: SyncReport, bundle: ContentBundle) -> None:
 
 
 PLURALS = {"quiz": "quizzes"}
+STATES = ("created", "updated", "unchanged", "retired")
+
+
+def report_table(report: SyncReport) -> dict[str, dict[str, int]]:
+    """{"courses": {"created": 1, "unchanged": 5}, …}: what a sync did, kind by kind."""
+    kinds = sorted({kind for kind, _ in report})
+    return {
+        PLURALS.get(kind, kind + "s"): {s: report[(kind, s)] for s in STATES if report[(kind, s)]}
+        for kind in kinds
+    }
 
 
 def format_report(report: SyncReport) -> list[str]:
-    kinds = sorted({kind for kind, _ in report})
-    states = ("created", "updated", "unchanged", "retired")
     return [
-        f"{PLURALS.get(kind, kind + 's'):<16}"
-        + ", ".join(f"{report[(kind, s)]} {s}" for s in states if report[(kind, s)])
-        for kind in kinds
+        f"{kinds:<16}" + ", ".join(f"{n} {state}" for state, n in counts.items())
+        for kinds, counts in report_table(report).items()
     ]
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """The outcome of one ``content sync``: what changed, or the problems that stopped it."""
+
+    at: datetime
+    source: str
+    changes: dict[str, dict[str, int]]
+    problems: list[str]
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self) | {"at": self.at.isoformat()}).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> SyncResult:
+        fields = json.loads(data)
+        return cls(**fields | {"at": datetime.fromisoformat(fields["at"])})
+
+
+#: the storage key of the last result (a file under instance/files with the default storage)
+LAST_SYNC_KEY = "content-sync/last.json"
+
+
+def save_sync_result(
+    source: Path, changes: dict[str, dict[str, int]], problems: list[str]
+) -> SyncResult:
+    result = SyncResult(now_utc(), str(source), changes, problems)
+    get_storage().save(LAST_SYNC_KEY, result.to_json(), "application/json")
+    return result
+
+
+def last_sync_result() -> SyncResult | None:
+    """The last sync's result, or None when content was never synced (or it was unreadable)."""
+    store = get_storage()
+    if not store.exists(LAST_SYNC_KEY):
+        return None
+    try:
+        return SyncResult.from_json(store.load(LAST_SYNC_KEY))
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 content = AppGroup("content", help="Load the curriculum from content/.")
@@ -243,19 +303,28 @@ content = AppGroup("content", help="Load the curriculum from content/.")
     default=None,
     help="The content folder (default: content/ in the repository).",
 )
-@unit_of_work
 def sync_command(path: Path | None) -> None:
-    """Validate everything, then load or update it in one transaction."""
+    """Validate everything, then load or update it in one transaction; keep the outcome."""
     root = path or Path(current_app.config["CONTENT_PATH"])
     try:
-        bundle = load_content(root)
+        report = _validated_sync(root)
     except ContentInvalid as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
+        problems = [str(problem) for problem in error.problems]
+        for problem in problems:
+            click.echo(problem, err=True)
+        save_sync_result(root, {}, problems)
         raise BadInput(
-            f"content is invalid ({len(error.problems)} problem(s)); nothing was written"
+            f"content is invalid ({len(problems)} problem(s)); nothing was written"
         ) from None
-    report = sync_content(bundle)
+    except BadInput as error:
+        save_sync_result(root, {}, [error.format_message()])
+        raise
+    save_sync_result(root, report_table(report), [])  # after the commit: what was written
     click.echo(f"content synced from {root}:")
     for line in format_report(report):
         click.echo(f"  {line}")
+
+
+@unit_of_work
+def _validated_sync(root: Path) -> SyncReport:
+    return sync_content(load_content(root))

@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from smp_academy.auth.models import User
 from smp_academy.certificates.overview import certification_overview
-from smp_academy.certificates.requirements import requirement_names
 from smp_academy.core.roles import Role, roles_required
 from smp_academy.courses import services
 
@@ -47,13 +46,14 @@ def continue_step(user: User) -> NextStep | None:
 def pathway_step(user: User) -> NextStep | None:
     """The first requirement not yet met of a certification the learner does not hold,
     certifications already under way first."""
-    overview = sorted(certification_overview(user), key=lambda item: item["done"] == 0)
-    names = requirement_names()
-    for item in overview:
-        if item["certificate"] is None and item["next"]:
-            kind, slug = item["next"]
-            title, path = names[kind].get(slug, (slug, url_for("certificates.my_certificates")))
-            return NextStep(f"Next for {item['certification'].title}: {title}", path)
+    pathways = sorted(certification_overview(user), key=lambda pathway: pathway.done == 0)
+    for pathway in pathways:
+        step = pathway.next
+        if pathway.certificate is None and step is not None:
+            return NextStep(
+                f"Next for {pathway.certification.title}: {step.title}",
+                step.path or url_for("certificates.my_certificates"),
+            )
     return None
 
 

@@ -9,13 +9,19 @@ import click
 from flask.cli import AppGroup
 
 from smp_academy.certificates.documents import known_pdf_keys
+from smp_academy.clinical.media import PREFIX as CLINICAL_PREFIX
+from smp_academy.clinical.media import known_media_keys
 from smp_academy.core.clock import now_utc
 from smp_academy.core.storage import get_storage, orphan_keys
 from smp_academy.practice.services import PHOTO_PREFIX, known_photo_keys
 
 # A younger file may belong to an upload whose row is being committed right now.
 MIN_AGE = timedelta(hours=1)
-OWNED_PREFIXES = ((PHOTO_PREFIX, known_photo_keys), ("certificates", known_pdf_keys))
+OWNED_PREFIXES = (
+    (PHOTO_PREFIX, known_photo_keys),
+    ("certificates", known_pdf_keys),
+    (CLINICAL_PREFIX, known_media_keys),
+)
 
 storage = AppGroup("storage", help="Stored files (uploads and PDFs).")
 

@@ -1,4 +1,5 @@
-"""Administration: accounts, roles, activation and the audit log."""
+"""Administration: accounts, roles, activation, the audit log, jobs and the content sync; and
+the home pages of instructors, clinics and admins (``/`` for those roles)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,48 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from smp_academy.admin import audit_search, home
+from smp_academy.admin.content_sync import STATES, last_sync_result
 from smp_academy.admin.forms import ConfirmForm, RoleForm
 from smp_academy.auth import services as accounts
 from smp_academy.core import jobs
 from smp_academy.core.models import AuditEvent
 from smp_academy.core.roles import ROLE_LABELS, Role, roles_required
+from smp_academy.courses.views import ROLE_HOMES
 from smp_academy.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def instructor_home():
+    return render_template("admin/home_instructor.html", home=home.instructor_home(current_user))
+
+
+def clinic_home():
+    clinic = home.clinic_home(current_user)
+    return render_template(
+        "admin/home_clinic.html",
+        home=clinic,
+        certificates=home.looked_up_certificates(clinic.lookups),
+    )
+
+
+def admin_home():
+    summary = home.admin_home()
+    return render_template(
+        "admin/home_admin.html", home=summary, labels=audit_search.object_labels(summary.audit)
+    )
+
+
+ROLE_HOMES.update(
+    {Role.INSTRUCTOR: instructor_home, Role.CLINIC: clinic_home, Role.ADMIN: admin_home}
+)
+
+
+@bp.app_context_processor
+def course_card_helpers():
+    """Course cards show a figure of the course; home pages say how long ago things were."""
+    return {"course_figure": home.course_figure, "time_ago": home.time_ago}
 
 
 @bp.get("/users")
@@ -40,6 +75,7 @@ def show_user(user_id: int):
         "admin/user.html",
         user=user,
         events=events,
+        labels=audit_search.object_labels(events),
         role_form=RoleForm(role=user.role),
         confirm=ConfirmForm(),
     )
@@ -70,14 +106,18 @@ def change_active(user_id: int):
 @bp.get("/audit")
 @roles_required(Role.ADMIN)
 def audit_log():
-    action = request.args.get("action", "")
-    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if action:
-        stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
-    events = db.paginate(
-        stmt, page=request.args.get("page", 1, type=int), per_page=50, error_out=False
+    form = audit_search.AuditFilterForm(audit_search.recorded_actions(), formdata=request.args)
+    if request.args and not form.validate():
+        return render_template("admin/audit.html", form=form, page=None, labels={}), 400
+    criteria = audit_search.AuditCriteria.from_form(form)
+    events = audit_search.search_events(criteria, request.args.get("page", 1, type=int))
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=events,
+        labels=audit_search.object_labels(events.items),
+        filters={k: v for k, v in request.args.items() if k != "page" and v},
     )
-    return render_template("admin/audit.html", page=events, action=action)
 
 
 @bp.get("/jobs")
@@ -94,3 +134,9 @@ def retry_job(job_id: int):
     jobs.retry_job(job_id)
     flash("The job is queued again.", "success")
     return redirect(url_for(".failed_jobs"))
+
+
+@bp.get("/content")
+@roles_required(Role.ADMIN)
+def content_status():
+    return render_template("admin/content.html", result=last_sync_result(), states=STATES)

@@ -19,12 +19,16 @@ from smp_academy.auth.sessions import KEPT_POST
 from smp_academy.core import notify
 from smp_academy.core.boundary import writes
 from smp_academy.core.mail import last_message_to
+from smp_academy.core.rate_limits import too_many
 from smp_academy.core.web import form_errors, safe_next
 from smp_academy.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
 RESET_TOKEN = "reset_token"  # the reset link's token, kept in the session, out of the URL
+SIGN_INS_LIMITED = too_many(
+    "account requests (sign-in, registration, password reset) from your address"
+)
 
 
 def _login_limit() -> str:
@@ -44,7 +48,7 @@ def _sign_in(user, remember: bool) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message=SIGN_INS_LIMITED)
 def login():
     form = forms.LoginForm()
     status = 200
@@ -72,7 +76,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message=SIGN_INS_LIMITED)
 def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
@@ -121,7 +125,7 @@ def change_email():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message=SIGN_INS_LIMITED)
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
@@ -132,7 +136,7 @@ def forgot_password():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message=SIGN_INS_LIMITED)
 def reset_password():
     if "token" in request.args:  # from the e-mail: keep the token, drop it from the URL
         session[RESET_TOKEN] = request.args["token"]

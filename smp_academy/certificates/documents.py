@@ -39,7 +39,7 @@ def signing_identity() -> tuple[Path, Path]:
 
 
 def certificate_document(cert: Certificate) -> CertificateDocument:
-    from smp_academy.certificates.pdf import CertificateDocument
+    from smp_academy.certificates.pdf import CertificateDocument, practical_record_line
 
     config = current_app.config
     return CertificateDocument(
@@ -54,6 +54,7 @@ def certificate_document(cert: Certificate) -> CertificateDocument:
         signatory_name=config["SIGNATORY_NAME"],
         signatory_title=config["SIGNATORY_TITLE"],
         academy_name=config["ACADEMY_NAME"],
+        practical_record=practical_record_line(cert.requirements),
     )
 
 

@@ -32,9 +32,10 @@ class Certification(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     validity_months: Mapped[int | None] = mapped_column(Integer)
-    # {"courses": [...], "quizzes": [...], "exercises": [...]}
-    requires: Mapped[dict[str, Any]] = mapped_column(JSON)
-    renewal: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # the ordered requirement list of certifications.yaml, one dict per requirement (rows
+    # synced before the list form hold the old {"courses": [...], …} mapping, still read)
+    requires: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    renewal: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -1,17 +1,43 @@
-"""What a trainee sees of certifications: held, or the requirements still to meet."""
+"""What a trainee sees of certifications: held, or each requirement met or still to meet."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from smp_academy.auth.models import User
 from smp_academy.certificates.models import Certificate, Certification
-from smp_academy.certificates.requirements import achievements, requirement_progress
+from smp_academy.certificates.requirements import (
+    Result,
+    achievements,
+    check,
+    requirement_names,
+)
 from smp_academy.certificates.services import holder_certificates
 from smp_academy.certificates.status import CertificateStatus, status_of
 from smp_academy.extensions import db
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One certification from the trainee's side: the certificate held, or the way to it."""
+
+    certification: Certification
+    certificate: Certificate | None
+    results: list[Result]
+
+    @property
+    def done(self) -> int:
+        return sum(result.is_met for result in self.results)
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+    @property
+    def next(self) -> Result | None:
+        return next((result for result in self.results if not result.is_met), None)
 
 
 def active_certifications() -> list[Certification]:
@@ -22,39 +48,19 @@ def active_certifications() -> list[Certification]:
     )
 
 
-def _valid_by_certification(certs: list[Certificate]) -> dict[int, Certificate]:
-    return {c.certification_id: c for c in certs if status_of(c) == CertificateStatus.VALID}
-
-
-def certifications_to_earn(user: User, certs: list[Certificate]) -> list[dict[str, Any]]:
-    """Certifications the user does not hold yet, each with its requirements met or not."""
-    held = _valid_by_certification(certs)
-    done = achievements(user.id)
+def _pathways(user: User, certs: list[Certificate]) -> list[Pathway]:
+    held = {c.certification_id: c for c in certs if status_of(c) == CertificateStatus.VALID}
+    done, names = achievements(user.id), requirement_names()
     return [
-        {"certification": c, "progress": requirement_progress(c, done)}
-        for c in active_certifications()
-        if c.id not in held
+        Pathway(c, held.get(c.id), check(c.requires, done, names)) for c in active_certifications()
     ]
 
 
-def certification_overview(user: User) -> list[dict[str, Any]]:
-    """For the trainee dashboard: each certification, held or not, and the next step."""
-    held = _valid_by_certification(holder_certificates(user))
-    done = achievements(user.id)
-    overview = []
-    for certification in active_certifications():
-        steps = [
-            (kind, slug, met)
-            for kind, items in requirement_progress(certification, done).items()
-            for slug, met in items
-        ]
-        overview.append(
-            {
-                "certification": certification,
-                "certificate": held.get(certification.id),
-                "done": sum(met for _, _, met in steps),
-                "total": len(steps),
-                "next": next(((kind, slug) for kind, slug, met in steps if not met), None),
-            }
-        )
-    return overview
+def certifications_to_earn(user: User, certs: list[Certificate]) -> list[Pathway]:
+    """Certifications the user does not hold, each requirement with what is achieved."""
+    return [pathway for pathway in _pathways(user, certs) if pathway.certificate is None]
+
+
+def certification_overview(user: User) -> list[Pathway]:
+    """For the trainee dashboard: every certification, held or not, and the next step."""
+    return _pathways(user, holder_certificates(user))

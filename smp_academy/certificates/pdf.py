@@ -42,6 +42,29 @@ class CertificateDocument:
     signatory_name: str
     signatory_title: str
     academy_name: str = "SMP Academy"
+    #: one line naming the practical record, from ``practical_record_line(cert.requirements)``
+    practical_record: str = ""
+
+
+#: how each counted requirement reads in the practical record line, given what was achieved
+PRACTICAL_PHRASES = {
+    "supervised_cases": "{:g} supervised client cases",
+    "healed_reviews": "{:g} reviewed healed",
+    "observed_procedure": "hygiene procedure observed",
+    "practical_exam": "practical exam passed",
+    "cpd_hours": "{:g} CPD hours",
+}
+
+
+def practical_record_line(requirements: list[dict]) -> str:
+    """The line "Practical record: …" from a certificate's requirement entries (the met ones,
+    each kind once), or "" when the credential rests on no practical work with clients."""
+    phrases: dict[str, str] = {}
+    for entry in requirements:
+        kind = entry["kind"]
+        if kind in PRACTICAL_PHRASES and entry["met_on"] and kind not in phrases:
+            phrases[kind] = PRACTICAL_PHRASES[kind].format(entry["achieved"] or 0)
+    return f"Practical record: {', '.join(phrases.values())}" if phrases else ""
 
 
 def format_date(day: date) -> str:

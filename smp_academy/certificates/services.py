@@ -14,10 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from smp_academy.auth.models import User
 from smp_academy.auth.services import find_user_by_email
 from smp_academy.certificates.codes import generate_code
+from smp_academy.certificates.content import requirement_list, slugs_of
 from smp_academy.certificates.documents import render_certificate
 from smp_academy.certificates.models import Certificate, Certification
 from smp_academy.certificates.reminders import RENEWAL_WINDOW
-from smp_academy.certificates.requirements import requirements_met
+from smp_academy.certificates.requirements import (
+    renewal_requirements,
+    requirement_snapshot,
+    requirements_met,
+)
 from smp_academy.certificates.status import CertificateStatus, add_months, status_of
 from smp_academy.core import audit, events, jobs
 from smp_academy.core.clock import now_utc, today_utc
@@ -65,11 +70,14 @@ def _earned(holder: User, certification: Certification) -> Certificate | None:
     if today_utc() < window_opens:
         return None
     since = datetime.combine(window_opens, datetime.min.time()).replace(tzinfo=now_utc().tzinfo)
-    needs = certification.renewal if any(certification.renewal.values()) else certification.requires
-    if not requirements_met(holder.id, needs, since):
+    if not requirements_met(holder.id, renewal_requirements(certification), since):
         return None
     renewed = issue(
-        holder, certification, cycle=live.cycle + 1, starts_on=max(today_utc(), live.expires_on)
+        holder,
+        certification,
+        cycle=live.cycle + 1,
+        starts_on=max(today_utc(), live.expires_on),
+        renewal_since=since,
     )
     if renewed is not None:
         events.certificate_superseded.send(live, new=renewed, renewal=True)
@@ -84,9 +92,12 @@ def issue(
     starts_on: date | None = None,
     issued_by: User | None = None,
     reason: str | None = None,
+    renewal_since: datetime | None = None,
 ) -> Certificate | None:
     """Create one certificate, or None when this cycle is already issued (the unique index
-    settles two completions at the same moment). The PDF is rendered by a job after commit."""
+    settles two completions at the same moment). What it rests on is recorded with it (and,
+    for a renewal, what was renewed since ``renewal_since``). The PDF is rendered by a job
+    after commit."""
     today = today_utc()
     start = starts_on or today
     months = certification.validity_months
@@ -98,6 +109,7 @@ def issue(
         holder_name=holder.name,
         credential_title=certification.title,
         covers=_covers(certification),
+        requirements=requirement_snapshot(holder.id, certification, renewal_since),
         issued_on=today,
         expires_on=add_months(start, months) if months else None,
         issued_by_id=issued_by.id if issued_by else None,
@@ -124,11 +136,13 @@ def issue(
 
 
 def _covers(certification: Certification) -> list[str]:
-    slugs = certification.requires.get("courses", [])
+    """The courses the certificate names, and a line for graded practice exercises."""
+    requires = requirement_list(certification.requires)
+    slugs = slugs_of(requires, "course")
     rows = db.session.execute(select(Course.slug, Course.title).where(Course.slug.in_(slugs)))
     titles = {slug: title for slug, title in rows}
     covers = [titles.get(slug, slug) for slug in slugs]
-    exercises = certification.requires.get("exercises", [])
+    exercises = slugs_of(requires, "exercise")
     if exercises:
         covers.append(f"Practical assessment: {len(exercises)} graded practice exercises")
     return covers
@@ -195,6 +209,7 @@ def reissue(actor: User, cert: Certificate, holder_name: str, reason: str) -> Ce
         holder_name=holder_name,
         credential_title=cert.credential_title,
         covers=cert.covers,
+        requirements=cert.requirements,
         issued_on=cert.issued_on,
         expires_on=cert.expires_on,
         issued_by_id=actor.id,

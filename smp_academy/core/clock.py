@@ -1,7 +1,10 @@
-"""The one source of the current time, so tests can move it."""
+"""The one source of the current time, so tests, and ``maintenance run --as-of`` in development,
+can move it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 _frozen: datetime | None = None
@@ -22,3 +25,19 @@ def freeze(at: datetime | None) -> None:
     if at is not None and at.tzinfo is None:
         raise ValueError("freeze() needs an aware datetime")
     _frozen = at
+
+
+@contextmanager
+def frozen(at: datetime) -> Iterator[None]:
+    """Run a block with the clock fixed at ``at``, then put back whatever it was."""
+    previous = _frozen
+    freeze(at)
+    try:
+        yield
+    finally:
+        freeze(previous)
+
+
+def on_day(day: date) -> datetime:
+    """``day`` at the current time of day: "as if today were ``day``"."""
+    return datetime.combine(day, now_utc().timetz())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, user_logged_in
 
 from smp_academy.core.boundary import writes
@@ -12,6 +15,9 @@ from smp_academy.courses import access, intake, services
 from smp_academy.courses.forms import ProgressForm
 
 bp = Blueprint("courses", __name__)
+
+#: the home pages of roles whose daily work is not the courses (registered by admin.views)
+ROLE_HOMES: dict[Role, Callable[[], ResponseReturnValue]] = {}
 
 
 @bp.record_once
@@ -26,6 +32,9 @@ FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 @bp.get("/")
 def index():
+    role_home = ROLE_HOMES.get(current_user.role) if current_user.is_authenticated else None
+    if role_home is not None:
+        return role_home()
     courses = services.published_courses()
     user = current_user if current_user.is_authenticated else None
     progress = services.progress_by_course(user)

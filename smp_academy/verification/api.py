@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from smp_academy.certificates.status import certificate_json, lookup_problem
 from smp_academy.core.bodies import parse_body
 from smp_academy.core.boundary import writes
+from smp_academy.core.rate_limits import too_many
 from smp_academy.extensions import csrf, limiter
 from smp_academy.verification import schemas, services
 
@@ -57,7 +58,7 @@ def error(message: str, status: int):
 
 
 @bp.get("/certificates/<code>")
-@limiter.limit(_lookup_limit)
+@limiter.limit(_lookup_limit, error_message=too_many("certificate look-ups from your address"))
 @writes
 def get_certificate(code: str):
     problem = lookup_problem(code)
@@ -70,7 +71,12 @@ def get_certificate(code: str):
 
 
 @bp.post("/certificates/verify")
-@limiter.limit(_batch_limit, key_func=_batch_key, cost=_batch_cost)
+@limiter.limit(
+    _batch_limit,
+    key_func=_batch_key,
+    cost=_batch_cost,
+    error_message=too_many("codes checked with this API token (each code in a batch counts)"),
+)
 def verify_batch():
     services.ensure_token_guessing_allowed(request.remote_addr)
     clinic = _clinic()

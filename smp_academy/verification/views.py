@@ -8,6 +8,7 @@ from flask_login import current_user
 from smp_academy.certificates import documents
 from smp_academy.certificates.status import certificate_json, lookup_problem, status_of
 from smp_academy.core.boundary import writes
+from smp_academy.core.rate_limits import too_many
 from smp_academy.core.roles import Role, has_role, roles_required
 from smp_academy.core.web import form_errors
 from smp_academy.extensions import limiter
@@ -17,6 +18,7 @@ from smp_academy.verification.forms import ConfirmForm, RosterForm, TokenForm, V
 bp = Blueprint("verification", __name__)
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
+LOOKUPS_LIMITED = too_many("certificate look-ups from your address")
 
 
 def _lookup_limit() -> str:
@@ -33,7 +35,7 @@ def verify_form():
 
 
 @bp.post("/verify")
-@limiter.limit(_lookup_limit)
+@limiter.limit(_lookup_limit, error_message=LOOKUPS_LIMITED)
 def verify_submit():
     form = VerifyForm()
     if not form.validate_on_submit():
@@ -67,7 +69,7 @@ def _verify_pdf(form: VerifyForm, data: bytes):
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(_lookup_limit)
+@limiter.limit(_lookup_limit, error_message=LOOKUPS_LIMITED)
 @writes
 def verify_code(code: str):
     problem = lookup_problem(code)
@@ -134,7 +136,7 @@ def remove_roster_entry(entry_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.remove_from_roster(current_user, entry_id)
-    flash("Removed from your roster.", "success")
+    flash("The practitioner is off your roster; you will no longer hear about them.", "success")
     return redirect(url_for(".clinic_roster"))
 
 

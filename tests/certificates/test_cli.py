@@ -3,11 +3,15 @@ them: output, exit status 2 with one line on stderr for bad input."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pypdf import PdfWriter
 from sqlalchemy import select
 
 from smp_academy.certificates import services, status
@@ -86,29 +90,55 @@ def test_verify_pdf_reports_genuine_and_tampered_files(cli, trainee, admin, tmp_
 
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(helpers.altered(pdf, cert.holder_name))
-    report = json.loads(cli("certificates", "verify-pdf", str(tampered)).stdout)
+    result = cli("certificates", "verify-pdf", str(tampered))
+    assert result.exit_code == 1 and result.stderr == ""  # a verdict, printed in full
+    report = json.loads(result.stdout)
     assert report["intact"] is False and report["valid_signature"] is False
     assert "changed" in report["message"]
 
     services.revoke(admin, cert, "Withdrawn")  # the status is the current one, not the printed
     db.session.flush()
-    report = json.loads(cli("certificates", "verify-pdf", str(genuine)).stdout)
+    result = cli("certificates", "verify-pdf", str(genuine))
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0  # the file is genuine; the certificate is revoked
     assert report["intact"] is True and report["status"] == "revoked"
     assert report["certificate"]["revocation_reason"] == "Withdrawn"
+
+
+def test_verify_pdf_of_an_incremental_forgery_exits_1_without_a_traceback(cli, trainee, tmp_path):
+    """pyHanko's difference analysis logs a traceback on this kind of edit: not to the user."""
+    _, pdf = helpers.issued_with_pdf(trainee)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    patch = writer.add_object(generic.StreamObject(stream_data=b"1 1 1 rg 150 330 540 60 re f"))
+    writer.add_stream_to_page(0, patch)
+    forged = tmp_path / "forged.pdf"
+    with forged.open("wb") as out:
+        writer.write(out)
+
+    result = cli("certificates", "verify-pdf", str(forged))
+    assert result.exit_code == 1
+    assert result.stderr == "" and "Traceback" not in result.output
+    report = json.loads(result.stdout)
+    assert report["signed"] is True and report["intact"] is False
 
 
 def test_verify_pdf_bad_input_exits_2(cli, tmp_path):
     text = tmp_path / "notes.pdf"
     text.write_text("certainly not a PDF")
-    for path in (tmp_path / "missing.pdf", text, tmp_path):
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n garbage")
+    for path in (tmp_path / "missing.pdf", text, tmp_path, damaged):
         assert_bad_input(cli("certificates", "verify-pdf", str(path)))
 
 
-def test_verify_pdf_of_an_unsigned_pdf(cli, tmp_path):
+def test_verify_pdf_of_an_unsigned_pdf_exits_1(cli, tmp_path):
+    writer = PdfWriter()
+    writer.add_blank_page(width=842, height=595)
     path = tmp_path / "unsigned.pdf"
-    path.write_bytes(b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n")
+    with path.open("wb") as out:
+        writer.write(out)
     result = cli("certificates", "verify-pdf", str(path))
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert (report["signed"], report["intact"], report["code"], report["status"]) == (
         False,

@@ -13,9 +13,7 @@ import threading
 
 import pytest
 from flask import Flask
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import func, select
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from smp_academy.certificates import requirements, services
 from smp_academy.certificates.models import Certificate
@@ -24,6 +22,7 @@ from smp_academy.core.models import AuditEvent
 from smp_academy.extensions import db
 from tests import factories
 from tests.certificates import helpers
+from tests.conftest import bind_sessions
 
 pytestmark = pytest.mark.postgres  # deselected in CI's SQLite pass, run in its PostgreSQL pass
 
@@ -39,12 +38,11 @@ def postgres(app: Flask) -> None:
 
 
 @pytest.fixture
-def own_sessions(postgres, monkeypatch) -> scoped_session:
+def own_sessions(postgres):
     """One session and connection per app context, committing for real."""
-    sessions = scoped_session(sessionmaker(bind=db.engine), scopefunc=_app_ctx_id)
-    monkeypatch.setattr(db, "session", sessions)
-    yield sessions
-    sessions.remove()
+    bind_sessions(None)
+    yield db.session
+    db.session.remove()
 
 
 def test_two_simultaneous_checks_issue_one_certificate(app, own_sessions, monkeypatch):

@@ -9,6 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from smp_academy.admin.content import ContentBundle, load_content
+from smp_academy.certificates.content import slugs_of
 from smp_academy.core.content_files import ContentInvalid
 from smp_academy.courses.content import CourseSpec, LessonSpec
 from smp_academy.courses.markdown import render_markdown
@@ -161,10 +162,10 @@ def test_certifications_reference_existing_courses_quizzes_and_exercises(bundle)
     for cert in bundle.certifications:
         assert cert.title and (cert.validity_months is None or cert.validity_months > 0)
         for requirement in (cert.requires, cert.renewal):
-            assert set(requirement["courses"]) <= courses, cert.slug
-            assert set(requirement["quizzes"]) <= quizzes, cert.slug
-            assert set(requirement["exercises"]) <= exercises, cert.slug
-    assert any(cert.requires["exercises"] for cert in bundle.certifications)
+            assert set(slugs_of(requirement, "course")) <= courses, cert.slug
+            assert set(slugs_of(requirement, "quiz")) <= quizzes, cert.slug
+            assert set(slugs_of(requirement, "exercise")) <= exercises, cert.slug
+    assert any(slugs_of(cert.requires, "exercise") for cert in bundle.certifications)
 
 
 def test_prerequisites_exist(bundle):

@@ -47,12 +47,10 @@ def _unknown_prerequisite(root: Path) -> tuple[str, int | None, str]:
 
 
 def _unknown_certification_quiz(root: Path) -> tuple[str, int | None, str]:
-    _replace(
-        root / "certifications.yaml",
-        "quizzes: [hygiene-infection-control-quiz]",
-        "quizzes: [nope-quiz]",
-    )
-    return "content/certifications.yaml", None, "needs unknown quiz 'nope-quiz'"
+    path = root / "certifications.yaml"
+    line = path.read_text().splitlines().index("      - quiz: hygiene-infection-control-quiz") + 1
+    _replace(path, "- quiz: hygiene-infection-control-quiz", "- quiz: nope-quiz")
+    return "content/certifications.yaml", line, "needs unknown quiz 'nope-quiz'"
 
 
 def _missing_image(root: Path) -> tuple[str, int | None, str]:
