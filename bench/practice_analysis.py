@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.synthetic import Truth, make_photo
 from smp_academy.practice.analysis import AnalysisResult, analyze
-from smp_academy.practice.analysis.synthetic import Truth, make_photo
 
 PHOTO_SIZE = (4000, 3000)
 MATCH_MM = 0.5

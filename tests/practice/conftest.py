@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from bench.synthetic import Truth, make_photo
 from smp_academy.practice.analysis import AnalysisResult, analyze
-from smp_academy.practice.analysis.synthetic import Truth, make_photo
 
 #: (seed, background, px/mm): both backgrounds, across the low and middle of the phone range,
 #: kept small enough that the set renders and analyses in a few seconds.

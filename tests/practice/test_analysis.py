@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from bench.synthetic import make_photo
 from smp_academy.practice.analysis import (
     MARKERS_NOT_FOUND,
     MarkersNotFound,
@@ -19,7 +20,6 @@ from smp_academy.practice.analysis import (
     render_overlay,
 )
 from smp_academy.practice.analysis.stats import nearest_neighbour_distances
-from smp_academy.practice.analysis.synthetic import make_photo
 
 REPORT_KEYS = [
     "calibrated",

@@ -6,8 +6,8 @@ import json
 
 from click.testing import CliRunner
 
+from bench.synthetic import make_photo
 from smp_academy.practice.analysis import MARKERS_NOT_FOUND
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.cli import practice
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import geometry
-from .markers import marker_bits
-from .stats import nearest_neighbour_distances
+from smp_academy.practice.analysis import geometry
+from smp_academy.practice.analysis.markers import marker_bits
+from smp_academy.practice.analysis.stats import nearest_neighbour_distances
 
 #: Phone-like 4:3 sizes; the smallest that holds the frame is used unless one is asked for.
 PHOTO_SIZES = ((2048, 1536), (3264, 2448), (4000, 3000), (4624, 3468), (5120, 3840))
