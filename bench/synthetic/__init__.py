@@ -3,6 +3,8 @@
 Kept out of the production package: nothing at run time needs to draw fake photos.
 """
 
-from bench.synthetic.paper import Dots, Truth, make_photo, place_dots
+from bench.synthetic.layout import LAYOUTS, Dots, DotTruth, Layout, place_dots
+from bench.synthetic.paper import Truth, make_photo
+from bench.synthetic.phone import Shot
 
-__all__ = ["Dots", "Truth", "make_photo", "place_dots"]
+__all__ = ["LAYOUTS", "DotTruth", "Dots", "Layout", "Shot", "Truth", "make_photo", "place_dots"]

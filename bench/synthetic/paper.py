@@ -1,311 +1,181 @@
-"""Synthetic practice photos with known ground truth, for the accuracy tests and the benchmark.
+"""Synthetic photos of the printed practice template, with known ground truth.
 
-A photo is rendered straight into camera pixels: every pixel is mapped back to template
-millimetres through the photo's homography, and each element (page, practice skin, markers,
-corner ticks, dots, halos) is evaluated there with anti-aliased edges. That keeps the dots'
-true diameters exact at any resolution and avoids warping a huge flat canvas. The camera then
-adds a lighting gradient, vignetting, blur, noise and JPEG compression. Everything is drawn from
-one seeded generator, so a seed always gives the same bytes.
+A photo is rendered straight into camera pixels: every pixel is traced back to template
+millimetres (bench/synthetic/camera.py), and each element (page, practice skin, markers, corner
+ticks, dots, halos) is evaluated there with anti-aliased edges. That keeps the dots' true
+diameters exact at any resolution and avoids warping a huge flat canvas. The phone then adds
+light, blur, noise, its tone curve and compression (bench/synthetic/phone.py). Everything is
+drawn from one seeded generator, so a seed always gives the same bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from bench.synthetic import phone
+from bench.synthetic.camera import View, make_view, pixel_grid, window
+from bench.synthetic.layout import LAYOUTS, Dots, DotTruth, dot_truth, place_dots
+from bench.synthetic.phone import Shot
 from smp_academy.practice.analysis import geometry
 from smp_academy.practice.analysis.markers import marker_bits
-from smp_academy.practice.analysis.stats import nearest_neighbour_distances
-
-#: Phone-like 4:3 sizes; the smallest that holds the frame is used unless one is asked for.
-PHOTO_SIZES = ((2048, 1536), (3264, 2448), (4000, 3000), (4624, 3468), (5120, 3840))
 
 #: Where the working square sits on the A4 page (same as the printable template).
 PAGE_MM = (-55.0, -45.0, 155.0, 252.0)
 
-_SKIN_TONES = (  # BGR reflectance of practice skins, light to dark
+#: Linear BGR reflectance of practice skins, light to dark.
+SKIN_TONES = (
     (0.62, 0.70, 0.86),
     (0.50, 0.60, 0.78),
     (0.40, 0.50, 0.66),
     (0.27, 0.34, 0.48),
+    (0.16, 0.21, 0.30),
 )
-_PAPER = np.array([0.90, 0.92, 0.93], dtype=np.float32)
-_EDGE_GAP_MM = 0.35  # least white between two dots that are not meant to touch
+PAPER = np.array([0.90, 0.92, 0.93], dtype=np.float32)
+#: Printed black, relative to white: laser and inkjet prints lie between these.
+MARKER_INK = (0.03, 0.08)
+TICK_GREY = np.float32(0.45)
 
 
 @dataclass(frozen=True)
-class Dots:
-    """Dots in template millimetres with their kind."""
+class Truth(DotTruth):
+    """What an ideal analysis of the photo reports, and how the photo was taken."""
 
-    centres: np.ndarray  # N×2
-    diameters: np.ndarray  # N
-    is_pair: np.ndarray  # N bool: one of two touching dots
-    halo: np.ndarray  # N×2: halo amplitude (0 for none) and width in mm
-    is_blowout: np.ndarray  # N bool
-
-
-@dataclass(frozen=True)
-class Truth:
-    """What an ideal analysis of the photo would report."""
-
-    dot_count: int
-    mean_diameter_mm: float  # over single, well-formed dots
-    nn_spacing_mm: float
-    density_profile: list[float]
-    blowout_centres_mm: list[tuple[float, float]]
     px_per_mm: float  # the photo's sampling of the working square
     background: str
-    centres_mm: np.ndarray
-    diameters_mm: np.ndarray
-
-
-@dataclass(frozen=True)
-class _Camera:
-    mm_to_photo: np.ndarray
-    size: tuple[int, int]  # width, height
+    layout: str
+    shot: Shot
 
 
 def make_photo(
     seed: int,
     *,
     background: str | None = None,
-    px_per_mm: float | None = None,
-    photo_size: tuple[int, int] | None = None,
+    layout: str | None = None,
     gradient: bool | None = None,
-    cover_marker: int | None = None,
-    glare: bool = False,
+    blowouts: bool = True,
+    skin_texture: bool = False,
+    **shot: object,
 ) -> tuple[bytes, Truth]:
-    """Render one photo as JPEG bytes, with its ground truth."""
+    """Render one photo (JPEG unless the shot asks for HEIC) with its ground truth.
+
+    ``shot`` takes the fields of ``phone.Shot`` (px_per_mm, photo_size, blur_px, …).
+    ``gradient`` picks between the "gradient" and "random" layouts when no layout is named;
+    ``blowouts=False`` makes a clean drill.
+    """
     rng = np.random.default_rng(seed)
+    settings = dataclasses.replace(Shot(), **shot)
     background = background or ("skin" if rng.random() < 0.5 else "paper")
-    gradient = bool(rng.random() < 0.5) if gradient is None else gradient
-    dots = place_dots(rng, gradient)
-    target = float(rng.uniform(9.0, 22.0)) if px_per_mm is None else px_per_mm
-    camera = _make_camera(rng, target, photo_size)
-    image = _render(rng, camera, dots, background)
-    if cover_marker is not None:
-        _cover_marker(camera, image, cover_marker)
-    if glare:
-        _add_glare(rng, camera, image)
-    jpeg = _shoot(rng, image)
-    return jpeg, _truth(dots, camera, background)
-
-
-def place_dots(rng: np.random.Generator, gradient: bool) -> Dots:
-    """Irregular, Poisson-disc-like dots on a jittered hex lattice, with pairs and blowouts."""
-    spacing = rng.uniform(2.0, 3.2)
-    mean_d = rng.uniform(0.55, 1.0)
-    centres = _jittered_lattice(rng, spacing)
-    if gradient:  # a soft hairline: sparse at the top, dense at the bottom
-        keep = rng.random(len(centres)) < 0.3 + 0.7 * centres[:, 1] / geometry.SQUARE_MM
-        centres = centres[keep]
-    diameters = np.clip(
-        rng.normal(mean_d, mean_d * rng.uniform(0.06, 0.12), len(centres)), 0.3, 1.6
+    if layout is None:
+        wants_gradient = bool(rng.random() < 0.5) if gradient is None else gradient
+        layout = "gradient" if wants_gradient else "random"
+    kind = LAYOUTS[layout] if blowouts else dataclasses.replace(LAYOUTS[layout], blowouts=(0, 0))
+    dots = place_dots(rng, kind)
+    view = _make_view(rng, settings)
+    scene = _render(rng, view, dots, background, skin_texture)
+    _add_effects(rng, view, scene, settings, background)
+    data = phone.encode(rng, phone.expose(rng, scene, settings), settings)
+    truth = Truth(
+        **dataclasses.asdict(dot_truth(dots)),
+        px_per_mm=view.pixels_per_mm(),
+        background=background,
+        layout=layout,
+        shot=settings,
     )
-    centres, diameters = _drop_conflicts(centres, diameters)
-    centres, diameters, is_pair = _add_touching_pairs(rng, centres, diameters)
-    return _add_blowouts(rng, centres, diameters, is_pair)
+    return data, truth
 
 
-def _jittered_lattice(rng: np.random.Generator, spacing: float) -> np.ndarray:
-    rows = np.arange(0.6, geometry.SQUARE_MM - 0.6, spacing * np.sqrt(3) / 2)
-    cols = np.arange(0.6, geometry.SQUARE_MM - 0.6, spacing)
-    xs, ys = np.meshgrid(cols, rows)
-    xs = xs + (np.arange(len(rows))[:, None] % 2) * spacing / 2
-    pts = np.column_stack([xs.ravel(), ys.ravel()])
-    angle = rng.uniform(0, 2 * np.pi, len(pts))
-    radius = spacing * 0.35 * np.sqrt(rng.random(len(pts)))
-    pts = pts + np.column_stack([np.cos(angle), np.sin(angle)]) * radius[:, None]
-    inside = np.all((pts > 0.5) & (pts < geometry.SQUARE_MM - 0.5), axis=1)
-    return pts[inside]
-
-
-def _conflicts(a: np.ndarray, ra: np.ndarray, b: np.ndarray, rb: np.ndarray) -> np.ndarray:
-    """Matrix of pairs whose edges are closer than the gap kept between separate dots."""
-    dist = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)
-    return dist < ra[:, None] + rb[None, :] + _EDGE_GAP_MM
-
-
-def _drop_conflicts(centres: np.ndarray, diameters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    radii = diameters / 2
-    order = np.argsort(centres[:, 1])  # neighbours are close in y: compare within a sliding window
-    centres, radii = centres[order], radii[order]
-    keep = np.ones(len(centres), dtype=bool)
-    for start in range(0, len(centres), 256):
-        stop = min(len(centres), start + 256)
-        lo = max(0, start - 256)
-        clash = _conflicts(centres[start:stop], radii[start:stop], centres[lo:stop], radii[lo:stop])
-        idx = np.arange(start, stop)[:, None]
-        earlier = np.arange(lo, stop)[None, :] < idx
-        clash &= earlier & keep[lo:stop][None, :]
-        for row in np.nonzero(clash.any(axis=1))[0]:
-            keep[start + row] = not np.any(clash[row] & keep[lo:stop])
-    return centres[keep], radii[keep] * 2
-
-
-def _add_touching_pairs(
-    rng: np.random.Generator, centres: np.ndarray, diameters: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Give about 3 % of the dots a partner that touches or slightly overlaps it."""
-    is_pair = np.zeros(len(centres), dtype=bool)
-    new_c, new_d = [], []
-    for i in rng.choice(len(centres), size=max(3, len(centres) // 33), replace=False):
-        d = float(np.clip(rng.normal(diameters[i], 0.05), 0.3, 1.6))
-        angle = rng.uniform(0, 2 * np.pi)
-        dist = rng.uniform(0.8, 0.97) * (diameters[i] + d) / 2
-        c = centres[i] + dist * np.array([np.cos(angle), np.sin(angle)])
-        others = np.ones(len(centres), dtype=bool)
-        others[i] = False
-        near = _conflicts(c[None], np.array([d / 2]), centres[others], diameters[others] / 2)
-        partner_clash = (
-            new_c
-            and _conflicts(c[None], np.array([d / 2]), np.array(new_c), np.array(new_d) / 2).any()
-        )
-        if near.any() or partner_clash or is_pair[i] or not (c > 0.5).all() or not (c < 99.5).all():
-            continue
-        is_pair[i] = True
-        new_c.append(c)
-        new_d.append(d)
-    centres = np.vstack([centres, np.array(new_c).reshape(-1, 2)])
-    diameters = np.concatenate([diameters, new_d])
-    return centres, diameters, np.concatenate([is_pair, np.ones(len(new_c), dtype=bool)])
-
-
-def _add_blowouts(
-    rng: np.random.Generator, centres: np.ndarray, diameters: np.ndarray, is_pair: np.ndarray
-) -> Dots:
-    """Turn about 1 % of the single dots into blowouts: a diffuse halo, or a far larger dot."""
-    halo = np.zeros((len(centres), 2))
-    is_blowout = np.zeros(len(centres), dtype=bool)
-    singles = np.nonzero(~is_pair)[0]
-    for i in rng.choice(singles, size=int(rng.integers(4, 16)), replace=False):
-        grown = diameters[i] * rng.uniform(1.8, 2.2)
-        others = np.arange(len(centres)) != i
-        clash = _conflicts(
-            centres[i][None], np.array([grown / 2]), centres[others], diameters[others] / 2
-        )
-        if rng.random() < 0.3 and not clash.any():
-            diameters[i] = grown
-        else:
-            halo[i] = (rng.uniform(0.3, 0.5), rng.uniform(0.35, 0.6))
-        is_blowout[i] = True
-    return Dots(centres, diameters, is_pair, halo, is_blowout)
-
-
-def _make_camera(
-    rng: np.random.Generator, px_per_mm: float, photo_size: tuple[int, int] | None
-) -> _Camera:
-    """A random view of the frame: rotation, perspective and position in the photo."""
+def _make_view(rng: np.random.Generator, shot: Shot) -> View:
+    target = float(rng.uniform(9.0, 22.0)) if shot.px_per_mm is None else shot.px_per_mm
     margin = geometry.QUIET_ZONE_MM + 2.0
     x0, y0, x1, y1 = geometry.frame_bounds_mm()
-    frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
-    frame += np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]]) * margin
-    angle = np.deg2rad(90 * rng.integers(0, 4) + rng.uniform(-12, 12))
-    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    flat = (frame - 50.0) @ rot.T * px_per_mm
-    skew = rng.normal(0, 0.025 * (x1 - x0) * px_per_mm, (4, 2))
-    quad = flat + skew - (flat + skew).mean(axis=0)
-    size = photo_size or _smallest_photo(quad)
-    extent = quad.max(axis=0) - quad.min(axis=0)
-    shrink = min(1.0, 0.98 * min(size[0] / extent[0], size[1] / extent[1]))
-    quad *= shrink  # a photo too small for the wanted resolution gets a lower one
-    extent *= shrink
-    slack = np.array(size) - extent
-    offset = -quad.min(axis=0) + slack * rng.uniform(0.1, 0.9, 2)
-    quad = quad + offset
-    matrix = cv2.getPerspectiveTransform(frame.astype(np.float32), quad.astype(np.float32))
-    return _Camera(matrix, size)
+    frame = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+    matrix, size = make_view(rng, frame, target, shot.photo_size, tilt=shot.tilt)
+    axis = int(rng.integers(2))
+    return View(matrix, size, shot.distortion, shot.curl_mm, axis)
 
 
-def _smallest_photo(quad: np.ndarray) -> tuple[int, int]:
-    extent = quad.max(axis=0) - quad.min(axis=0)
-    for size in PHOTO_SIZES:
-        if extent[0] < 0.98 * size[0] and extent[1] < 0.98 * size[1]:
-            return size
-    return PHOTO_SIZES[-1]
-
-
-def _mm_grid(camera: _Camera, x0: int, y0: int, x1: int, y1: int, sub: int = 1):
-    """Millimetre coordinates of pixel centres (or sub×sub sub-samples) in a photo window."""
-    offsets = (np.arange(sub) + 0.5) / sub - 0.5
-    xs = (np.arange(x0, x1)[:, None] + offsets[None, :]).ravel().astype(np.float32)
-    ys = (np.arange(y0, y1)[:, None] + offsets[None, :]).ravel().astype(np.float32)
-    m = np.linalg.inv(camera.mm_to_photo).astype(np.float32)
-    xx, yy = np.meshgrid(xs, ys)
-    w = m[2, 0] * xx + m[2, 1] * yy + m[2, 2]
-    u = (m[0, 0] * xx + m[0, 1] * yy + m[0, 2]) / w
-    v = (m[1, 0] * xx + m[1, 1] * yy + m[1, 2]) / w
-    return u, v
-
-
-def _box_px(camera: _Camera, box_mm: tuple[float, float, float, float], pad: int = 2):
-    """Photo-pixel window holding a millimetre box, clipped to the photo."""
-    x0, y0, x1, y1 = box_mm
-    pts = np.array([[[x0, y0]], [[x1, y0]], [[x1, y1]], [[x0, y1]]], dtype=np.float64)
-    px = cv2.perspectiveTransform(pts, camera.mm_to_photo).reshape(4, 2)
-    w, h = camera.size
-    lo = np.maximum(np.floor(px.min(axis=0)).astype(int) - pad, 0)
-    hi = np.minimum(np.ceil(px.max(axis=0)).astype(int) + pad, (w, h))
-    return int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])
-
-
-def _coverage(camera: _Camera, box_mm, inside, sub: int = 4):
-    """Anti-aliased coverage of a shape (a predicate on mm coordinates) within its box."""
-    x0, y0, x1, y1 = _box_px(camera, box_mm)
-    u, v = _mm_grid(camera, x0, y0, x1, y1, sub)
-    hit = inside(u, v).astype(np.float32)
-    cover = hit.reshape(y1 - y0, sub, x1 - x0, sub).mean(axis=(1, 3))
-    return (slice(y0, y1), slice(x0, x1)), cover
-
-
-def _render(rng: np.random.Generator, camera: _Camera, dots: Dots, background: str) -> np.ndarray:
+def _render(
+    rng: np.random.Generator, view: View, dots: Dots, background: str, skin_texture: bool
+) -> np.ndarray:
     """Reflectance of the scene (H×W×3 float32, BGR) times the scene's lighting."""
-    w, h = camera.size
-    u, v = _mm_grid(camera, 0, 0, w, h)
+    w, h = view.size
+    u, v = pixel_grid(view, 0, 0, w, h)
     table = np.array(rng.uniform(0.2, 0.4, 3), dtype=np.float32)
     px0, py0, px1, py1 = PAGE_MM
     on_page = (u > px0) & (u < px1) & (v > py0) & (v < py1)
-    albedo = np.where(on_page[..., None], _PAPER, table).astype(np.float32)
+    albedo = np.where(on_page[..., None], PAPER, table).astype(np.float32)
     if background == "skin":
-        _paint_skin(rng, albedo, u, v)
+        _paint_skin(rng, albedo, u, v, skin_texture)
     del u, v
-    _paint_print(camera, albedo)
-    _paint_dots(rng, camera, albedo, dots, background)
-    return albedo * _lighting(rng, camera)[..., None]
+    _paint_print(view, albedo, np.float32(rng.uniform(*MARKER_INK)) * PAPER)
+    _paint_dots(rng, view, albedo, dots, background)
+    return albedo * phone.lighting(rng, view.size)[..., None]
 
 
-def _paint_skin(rng: np.random.Generator, albedo: np.ndarray, u: np.ndarray, v: np.ndarray) -> None:
+def _paint_skin(
+    rng: np.random.Generator, albedo: np.ndarray, u: np.ndarray, v: np.ndarray, textured: bool
+) -> None:
     """A practice skin seen through the square cut out of the page (cut a little generously)."""
     cut = rng.uniform(0.5, 2.0)
     side = geometry.SQUARE_MM
     hole = (u > -cut) & (u < side + cut) & (v > -cut) & (v < side + cut)
-    tone = np.array(_SKIN_TONES[rng.integers(len(_SKIN_TONES))], dtype=np.float32)
-    coarse = cv2.resize(rng.normal(1, 0.04, (12, 12)).astype(np.float32), (64, 64))
-    grain = rng.normal(1, 0.025, (256, 256)).astype(np.float32)
-    iu = np.clip(((u + cut) / (side + 2 * cut) * 63).astype(np.int32), 0, 63)
-    iv = np.clip(((v + cut) / (side + 2 * cut) * 63).astype(np.int32), 0, 63)
-    gu = ((u * 5).astype(np.int32)) % 256  # 0.2 mm grain
-    gv = ((v * 5).astype(np.int32)) % 256
-    texture = coarse[iv, iu] * grain[gv, gu]
-    albedo[hole] = tone[None, :] * texture[hole][:, None]
+    tone = np.array(SKIN_TONES[rng.integers(len(SKIN_TONES))], dtype=np.float32)
+    texture = skin_texture(rng, u[hole], v[hole], textured)
+    albedo[hole] = tone[None, :] * texture[:, None]
 
 
-def _paint_print(camera: _Camera, albedo: np.ndarray) -> None:
+def skin_texture(
+    rng: np.random.Generator, u: np.ndarray, v: np.ndarray, textured: bool
+) -> np.ndarray:
+    """Multiplicative texture of a practice skin at page points (mm).
+
+    Always a gentle mottle and a fine grain; ``textured`` adds what real practice skins show:
+    pores (small dark specks), a printed skin pattern (low-contrast blotches) and fine lines.
+    """
+    coarse = cv2.resize(rng.normal(1, 0.04, (14, 14)).astype(np.float32), (128, 128))
+    grain = rng.normal(1, 0.025, (512, 512)).astype(np.float32)
+    iu = np.clip(((u + 3) / 106 * 127).astype(np.int32), 0, 127)
+    iv = np.clip(((v + 3) / 106 * 127).astype(np.int32), 0, 127)
+    texture = coarse[iv, iu] * grain[(v * 5).astype(np.int32) % 512, (u * 5).astype(np.int32) % 512]
+    if textured:
+        texture *= _printed_pattern(rng)(u, v)
+    return texture
+
+
+def _printed_pattern(rng: np.random.Generator):
+    """Pores and a printed pattern, as a lookup on a 20 px/mm map tiled every 25.6 mm."""
+    side = 512
+    tile = np.ones((side, side), dtype=np.float32)
+    blotches = cv2.GaussianBlur(rng.random((side, side)).astype(np.float32), (0, 0), 14)
+    blotches = (blotches - blotches.mean()) / max(float(blotches.std()), 1e-6)
+    tile *= 1 - 0.06 * np.clip(blotches, 0, None)
+    for _ in range(int(rng.integers(40, 90))):  # pores: 0.1–0.2 mm, a third as dark as ink
+        x, y = rng.integers(0, side, 2)
+        radius = int(rng.integers(1, 3))
+        cv2.circle(tile, (int(x), int(y)), radius, float(rng.uniform(0.7, 0.85)), -1)
+    for _ in range(int(rng.integers(3, 8))):  # fine lines of the printed "skin"
+        p, q = rng.integers(0, side, (2, 2))
+        cv2.line(tile, tuple(int(a) for a in p), tuple(int(b) for b in q), 0.93, 1)
+    tile = cv2.GaussianBlur(tile, (0, 0), 0.7)
+
+    def lookup(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        iu = (np.floor(u * 20).astype(np.int32)) % side
+        iv = (np.floor(v * 20).astype(np.int32)) % side
+        return tile[iv, iu]
+
+    return lookup
+
+
+def _paint_print(view: View, albedo: np.ndarray, black: np.ndarray) -> None:
     """The markers (black) and the corner ticks (light grey), as the template prints them."""
+    cell = geometry.MARKER_MM / geometry.MARKER_CELLS
     for marker_id, (mx, my) in geometry.MARKER_ORIGINS_MM.items():
-        bits = marker_bits(marker_id)
-        cell = geometry.MARKER_MM / geometry.MARKER_CELLS
-
-        def black(u, v, mx=mx, my=my, bits=bits, cell=cell):
-            cx = np.floor((u - mx) / cell).astype(np.int32)
-            cy = np.floor((v - my) / cell).astype(np.int32)
-            ok = (cx >= 0) & (cx < bits.shape[1]) & (cy >= 0) & (cy < bits.shape[0])
-            return ok & bits[np.clip(cy, 0, 5), np.clip(cx, 0, 5)]
-
         box = (mx - 1, my - 1, mx + geometry.MARKER_MM + 1, my + geometry.MARKER_MM + 1)
-        _mix(albedo, *_coverage(camera, box, black), np.float32(0.06))
+        paint_marker(view, albedo, marker_bits(marker_id), (mx, my), cell, box, black)
     half = geometry.TICK_STROKE_MM / 2
     for (ax, ay), (bx, by) in geometry.tick_segments_mm():
         box = (min(ax, bx) - half, min(ay, by) - half, max(ax, bx) + half, max(ay, by) + half)
@@ -313,7 +183,38 @@ def _paint_print(camera: _Camera, albedo: np.ndarray) -> None:
         def stroke(u, v, box=box):
             return (u >= box[0]) & (u <= box[2]) & (v >= box[1]) & (v <= box[3])
 
-        _mix(albedo, *_coverage(camera, box, stroke), np.float32(0.78))
+        _mix(albedo, *_coverage(view, box, stroke), TICK_GREY)
+
+
+def paint_marker(
+    view: View,
+    albedo: np.ndarray,
+    bits: np.ndarray,
+    origin_mm: tuple[float, float],
+    cell_mm: float,
+    box_mm: tuple[float, float, float, float],
+    black: np.ndarray,
+) -> None:
+    """An ArUco marker's black cells, anti-aliased, in ``black`` (BGR reflectance)."""
+    mx, my = origin_mm
+    cells = bits.shape[0]
+
+    def is_black(u, v):
+        cx = np.floor((u - mx) / cell_mm).astype(np.int32)
+        cy = np.floor((v - my) / cell_mm).astype(np.int32)
+        ok = (cx >= 0) & (cx < cells) & (cy >= 0) & (cy < cells)
+        return ok & bits[np.clip(cy, 0, cells - 1), np.clip(cx, 0, cells - 1)]
+
+    _mix(albedo, *_coverage(view, box_mm, is_black), black)
+
+
+def _coverage(view: View, box_mm, inside, sub: int = 4):
+    """Anti-aliased coverage of a shape (a predicate on mm coordinates) within its box."""
+    x0, y0, x1, y1 = window(view, box_mm)
+    u, v = pixel_grid(view, x0, y0, x1, y1, sub)
+    hit = inside(u, v).astype(np.float32)
+    cover = hit.reshape(y1 - y0, sub, x1 - x0, sub).mean(axis=(1, 3))
+    return (slice(y0, y1), slice(x0, x1)), cover
 
 
 def _mix(albedo: np.ndarray, where: tuple[slice, slice], cover: np.ndarray, ink) -> None:
@@ -322,99 +223,80 @@ def _mix(albedo: np.ndarray, where: tuple[slice, slice], cover: np.ndarray, ink)
 
 
 def _paint_dots(
-    rng: np.random.Generator, camera: _Camera, albedo: np.ndarray, dots: Dots, background: str
+    rng: np.random.Generator, view: View, albedo: np.ndarray, dots: Dots, background: str
 ) -> None:
-    """Each dot as an anti-aliased disc of ink, plus the diffuse halo of a blowout."""
+    """Each dot as an anti-aliased blob of ink, plus the diffuse halo of a blowout."""
     strength = rng.uniform(0.65, 0.9) if background == "paper" else rng.uniform(0.55, 0.85)
     tint = np.array([0.16, 0.12, 0.10] if background == "skin" else [0.14, 0.1, 0.08], np.float32)
-    scales = _local_scales(camera, dots.centres)
+    feather = rng.uniform(0.0, 0.05)  # ink soaking into paper fibres or skin softens the edge
+    paint_dots(view, albedo, dots, strength, tint, feather)
+
+
+def paint_dots(
+    view: View,
+    albedo: np.ndarray,
+    dots: Dots,
+    strength: float,
+    tint: np.ndarray,
+    feather_mm: float,
+) -> None:
+    """Dots as ink with a linear edge ramp centred on each outline, so the outline is exactly
+    where the ink is half as dark as inside; at least one photo pixel wide, where the ramp
+    stands for the pixel's own averaging and is moved in a little so that the dot's ink (what a
+    sensor pixel collects) is exactly the outline's area."""
+    scales = view.local_scale(dots.centres)
     for i, (cx, cy) in enumerate(dots.centres):
-        r = dots.diameters[i] / 2
+        r = dots.radii[i]
+        e, phi, w3, psi = dots.shape[i]
         amp, width = dots.halo[i]
-        reach = r + (3.5 * width if amp else 0.2)
-        y0x0y1x1 = _box_px(camera, (cx - reach, cy - reach, cx + reach, cy + reach))
-        x0, y0, x1, y1 = y0x0y1x1
-        u, v = _mm_grid(camera, x0, y0, x1, y1)
-        dist = np.hypot(u - cx, v - cy)
-        ink = np.clip((r - dist) * scales[i] + 0.5, 0, 1)
+        reach = r * (1 + e + w3) + (3.5 * width if amp else 0.2) + feather_mm
+        x0, y0, x1, y1 = window(view, (cx - reach, cy - reach, cx + reach, cy + reach))
+        u, v = pixel_grid(view, x0, y0, x1, y1)
+        du, dv = u - cx, v - cy
+        dist = np.hypot(du, dv)
+        theta = np.arctan2(dv, du)
+        outline = r * (1 + e * np.cos(2 * (theta - phi)) + w3 * np.cos(3 * (theta - psi)))
+        pixel = 1.0 / scales[i]
+        if feather_mm > pixel:
+            ink = np.clip((outline - dist) / feather_mm + 0.5, 0, 1)
+        else:  # a pixel's own average over the edge, which holds the ink's area exactly
+            ink = np.clip((outline - pixel * pixel / (24 * r) - dist) / pixel + 0.5, 0, 1)
         if amp:
-            ink = np.maximum(
-                ink, amp * np.exp(-np.square(np.maximum(dist - r, 0)) / (2 * width**2))
-            )
-        ink *= strength * rng.uniform(0.93, 1.07)
+            halo = amp * np.exp(-np.square(np.maximum(dist - outline, 0)) / (2 * width**2))
+            ink = np.maximum(ink, halo)
+        ink *= strength * dots.strength[i]
         patch = albedo[y0:y1, x0:x1]
         patch *= 1 - ink[..., None] * (1 - tint)
 
 
-def _local_scales(camera: _Camera, centres: np.ndarray) -> np.ndarray:
-    """Photo pixels per millimetre at each dot (perspective makes it vary over the frame)."""
-    step = np.array([[1.0, 0.0], [0.0, 1.0]])
-    pts = np.concatenate([centres, centres + step[0], centres + step[1]])
-    px = cv2.perspectiveTransform(pts[:, None, :], camera.mm_to_photo).reshape(3, -1, 2)
-    jx, jy = px[1] - px[0], px[2] - px[0]
-    return np.sqrt(np.abs(jx[:, 0] * jy[:, 1] - jx[:, 1] * jy[:, 0]))
+def _add_effects(
+    rng: np.random.Generator, view: View, scene: np.ndarray, shot: Shot, background: str
+) -> None:
+    """Shadow, sheen, reflection and fingers: what comes between the phone and the page."""
+    if shot.hand_shadow:
+        scene *= phone.hand_shadow(rng, view.size)[..., None]
+    if background == "skin" and not shot.glare and rng.random() < 0.5:
+        x0, y0, x1, y1 = window(view, (0, 0, geometry.SQUARE_MM, geometry.SQUARE_MM))
+        phone.add_sheen(rng, scene, (slice(y0, y1), slice(x0, x1)))
+    if shot.glare:
+        spot = rng.uniform(20, 80, 2)
+        scale = float(view.local_scale(spot[None])[0])
+        phone.add_glare(rng, scene, view.mm_to_pixels(spot[None])[0], rng.uniform(3, 6) * scale)
+    if shot.cover_marker is not None:
+        _fingertip(view, scene, shot.cover_marker, (7.5, 7.5), (9, 14))
+    if shot.finger_on_marker is not None:
+        corner = rng.choice([(0.0, 0.0), (15.0, 0.0), (15.0, 15.0), (0.0, 15.0)])
+        _fingertip(view, scene, shot.finger_on_marker, tuple(corner), (5, 8))
 
 
-def _lighting(rng: np.random.Generator, camera: _Camera) -> np.ndarray:
-    """Exposure × a linear gradient × vignetting, smooth, computed small and enlarged."""
-    w, h = camera.size
-    ys, xs = np.mgrid[0:48, 0:64].astype(np.float32)
-    xs, ys = xs / 63 - 0.5, ys / 47 - 0.5
-    phi = rng.uniform(0, 2 * np.pi)
-    ramp = 1 + rng.uniform(0.15, 0.5) * (xs * np.cos(phi) + ys * np.sin(phi))
-    vignette = 1 - rng.uniform(0.05, 0.3) * (xs**2 + ys**2) * 2
-    shape = ramp * vignette
-    light = rng.uniform(190, 255) * shape / shape.max()  # a phone exposes to keep paper unclipped
-    return cv2.resize(light.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def _cover_marker(camera: _Camera, image: np.ndarray, marker_id: int) -> None:
-    """A fingertip over most of one marker."""
+def _fingertip(
+    view: View, scene: np.ndarray, marker_id: int, at_mm: tuple[float, float], axes_mm
+) -> None:
+    """A fingertip (skin-coloured ellipse, shaded) over a marker, centred ``at_mm`` from its
+    top-left corner."""
     mx, my = geometry.MARKER_ORIGINS_MM[marker_id]
-    centre = np.array([[[mx + 7.5, my + 7.5]]])
-    px = cv2.perspectiveTransform(centre, camera.mm_to_photo).reshape(2)
-    scale = float(np.mean(_local_scales(camera, np.array([[mx, my]]))))
-    axes = (int(9 * scale), int(14 * scale))
-    cv2.ellipse(image, (int(px[0]), int(px[1])), axes, 30, 0, 360, (120, 150, 200), -1)
-
-
-def _add_glare(rng: np.random.Generator, camera: _Camera, image: np.ndarray) -> None:
-    """A blown-out reflection somewhere in the square."""
-    spot = np.array([[rng.uniform(20, 80, 2)]])
-    px = cv2.perspectiveTransform(spot, camera.mm_to_photo).reshape(2)
-    scale = float(_local_scales(camera, spot.reshape(1, 2))[0])
-    radius = int(rng.uniform(3, 6) * scale)
-    cv2.circle(image, (int(px[0]), int(px[1])), radius, (400, 400, 400), -1)
-
-
-def _shoot(rng: np.random.Generator, image: np.ndarray) -> bytes:
-    """Lens blur, sensor noise and JPEG compression."""
-    sigma = rng.uniform(0.6, 1.3)
-    image = cv2.GaussianBlur(image, (0, 0), sigma)
-    image += rng.normal(0, rng.uniform(1.5, 4.0), image.shape[:2]).astype(np.float32)[..., None]
-    pixels = np.clip(image, 0, 255).astype(np.uint8)
-    ok, jpeg = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(80, 94))])
-    assert ok
-    return jpeg.tobytes()
-
-
-def _truth(dots: Dots, camera: _Camera, background: str) -> Truth:
-    centres = dots.centres
-    single = ~dots.is_pair & ~dots.is_blowout
-    bands = np.clip((centres[:, 1] // 10).astype(int), 0, geometry.PROFILE_BANDS - 1)
-    counts = np.bincount(bands, minlength=geometry.PROFILE_BANDS)
-    side = geometry.SQUARE_MM
-    square = np.array([[[0, 0]], [[side, 0]], [[side, side]], [[0, side]]], dtype=np.float64)
-    quad = cv2.perspectiveTransform(square, camera.mm_to_photo).reshape(4, 2)
-    px_per_mm = float(np.sqrt(cv2.contourArea(quad.astype(np.float32)))) / side
-    return Truth(
-        dot_count=len(centres),
-        mean_diameter_mm=float(dots.diameters[single].mean()),
-        nn_spacing_mm=float(nearest_neighbour_distances(centres).mean()),
-        density_profile=[float(c) / 10.0 for c in counts],
-        blowout_centres_mm=[(float(x), float(y)) for x, y in centres[dots.is_blowout]],
-        px_per_mm=px_per_mm,
-        background=background,
-        centres_mm=centres,
-        diameters_mm=dots.diameters,
-    )
+    centre = np.array([[mx + at_mm[0], my + at_mm[1]]])
+    x, y = view.mm_to_pixels(centre)[0]
+    scale = float(view.local_scale(centre)[0])
+    axes = (int(axes_mm[0] * scale), int(axes_mm[1] * scale))
+    cv2.ellipse(scene, (int(x), int(y)), axes, 30, 0, 360, (120, 150, 200), -1)
