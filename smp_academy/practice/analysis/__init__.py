@@ -7,19 +7,21 @@ section 6.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import geometry, quality
 from .blur import deblurred_radii
 from .decode import decode_gray
-from .dots import Dots, find_dots
+from .dots import SMOOTHING_SIGMA_PX, Dots, find_dots
+from .edges import edge_blur_mm, photo_encoding
 from .errors import MARKERS_NOT_FOUND, MarkersNotFound, UnreadableImage
+from .light import FULL, light16, to_encoded
 from .markers import locate_frame, square_px_per_mm
 from .overlay import render_overlay
-from .rectify import Rectified, choose_px_per_mm, rectify_square
-from .stats import cv, density_profile, mean_or_none, nearest_neighbour_distances
+from .rectify import Rectified, choose_px_per_mm, rectify
+from .stats import cv, density_cell_cv, density_profile, mean_or_none, nearest_neighbour_distances
 
 __all__ = [
     "MARKERS_NOT_FOUND",
@@ -54,6 +56,7 @@ class AnalysisResult:
     rectified: np.ndarray  # uint8 grayscale square with a margin, px_per_mm pixels per mm
     px_per_mm: float
     margin_mm: float
+    extras: dict = field(default_factory=dict)  # numbers beyond the contract's report
 
 
 def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisResult:
@@ -65,9 +68,13 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     gray = decode_gray(data, max_pixels)
     frame = locate_frame(gray)
     photo_px_per_mm = square_px_per_mm(frame.photo_to_mm)
-    rect = rectify_square(gray, frame.photo_to_mm, choose_px_per_mm(photo_px_per_mm))
+    px_per_mm = choose_px_per_mm(photo_px_per_mm)
+    markers = geometry.template_markers()
+    encoding = photo_encoding(gray, frame.photo_to_mm, px_per_mm, markers)
+    light = light16(gray, encoding)
+    blur_mm = edge_blur_mm(light, frame.photo_to_mm, px_per_mm, markers)
+    rect = rectify(light, frame.photo_to_mm, px_per_mm)
     found = find_dots(rect)
-    blur_mm = quality.marker_blur_mm(gray, frame.corners_px)
     dots = _counted_dots(found, rect, blur_mm)
     warnings = [
         *quality.resolution_warning(photo_px_per_mm),
@@ -76,7 +83,9 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
         *frame.warnings,
     ]
     report = build_report(dots, rect.px_per_mm, _coverage(found, rect), warnings)
-    return AnalysisResult(report, dots, rect.gray, rect.px_per_mm, rect.margin_mm)
+    extras = {"density_cell_cv": _rounded(density_cell_cv(dots.centres_mm), 3)}
+    display = to_encoded(rect.light.astype(np.float32) / FULL, encoding)
+    return AnalysisResult(report, dots, display, rect.px_per_mm, rect.margin_mm, extras)
 
 
 def _counted_dots(found: Dots, rect: Rectified, blur_mm: float) -> MeasuredDots:
@@ -84,7 +93,7 @@ def _counted_dots(found: Dots, rect: Rectified, blur_mm: float) -> MeasuredDots:
     centres = rect.to_mm(found.centres_px)
     inside = np.all((centres >= 0) & (centres <= geometry.SQUARE_MM), axis=1)
     half_peak_radii = np.sqrt(found.area_px / np.pi)
-    sigma_px = blur_mm * rect.px_per_mm
+    sigma_px = np.hypot(blur_mm * rect.px_per_mm, SMOOTHING_SIGMA_PX)
     diameters = 2 * deblurred_radii(half_peak_radii, sigma_px) / rect.px_per_mm
     well_formed = ~found.is_blowout & ~found.is_merged & ~found.on_border
     return MeasuredDots(

@@ -17,11 +17,16 @@ from .rectify import Rectified
 
 MIN_DOT_MM = 0.2  # smaller specks are dust, pores or noise
 SPLIT_AREA_RATIO = 1.3  # blobs this much larger than the median dot are checked for touching dots
-ELONGATION_RATIO = 1.35  # axis ratio beyond which a big blob is taken for dots in a row
+#: Variance along over across a blob beyond which it may be dots in a row: a round dot drawn
+#: by hand stays below 1.4 (axis ratio 1.2); two overlapping dots reach 2.5 and more.
+ELONGATED_VARIANCE_RATIO = 1.8
 SADDLE_RATIO = 0.85  # two distance peaks are two dots when the ridge between them dips this low
 BLOWOUT_AREA_RATIO = 2.5
 HALO_MIN_DARKNESS = 0.05  # mean darkness just outside a dot that makes it a blowout…
 HALO_MIN_RATIO = 0.12  # …and the same as a share of the dot's own darkness
+HALO_QUANTILE = 25  # per cent, over a ring's angles
+#: The smoothing every measurement is made on: OpenCV's 3×3 Gaussian has sigma 0.8 pixels.
+SMOOTHING_SIGMA_PX = 0.8
 
 
 @dataclass(frozen=True)
@@ -68,21 +73,27 @@ def segmentation_threshold(smooth: np.ndarray) -> float:
 def _split_touching(
     labels: np.ndarray, smooth: np.ndarray, stats: np.ndarray, keep: np.ndarray, median_area: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Relabel so that touching dots get one label each; returns labels and a merged flag."""
+    """Relabel so that touching dots get one label each; returns labels and a merged flag.
+
+    Blobs larger than a typical dot, or more elongated than a round dot can be, are examined.
+    """
     out = np.where(keep[labels], labels, 0).astype(np.int32)
     is_merged = np.zeros(len(stats), dtype=bool)
-    is_merged[0] = False
     next_label = len(stats)
-    big = np.nonzero(keep & (stats[:, cv2.CC_STAT_AREA] > SPLIT_AREA_RATIO * median_area))[0]
+    minor, major = _axis_variances(out, len(stats))
+    elongated = major > ELONGATED_VARIANCE_RATIO * minor
+    big = keep & (stats[:, cv2.CC_STAT_AREA] > SPLIT_AREA_RATIO * median_area)
     radius = np.sqrt(median_area / np.pi)
     extra: list[bool] = []
-    for label in big:
+    for label in np.nonzero(big | (keep & elongated))[0]:
         x, y, w, h = stats[label, :4]
         roi = out[y : y + h, x : x + w]
         blob = roi == label
         parts = _split_blob(blob, smooth[y : y + h, x : x + w], radius)
         if parts is None:
-            parts = _split_elongated(blob, median_area)
+            parts = _split_elongated(blob) if elongated[label] else None
+        else:
+            parts = _split_rows(parts)
         if parts is None:
             continue
         is_merged[label] = True
@@ -91,6 +102,20 @@ def _split_touching(
             next_label += 1
             extra.append(True)
     return out, np.concatenate([is_merged, np.array(extra, dtype=bool)])
+
+
+def _axis_variances(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each label's pixel variance across and along its main axis (minor, major)."""
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    count = np.maximum(np.bincount(lab, minlength=n), 1)
+    mx, my = np.bincount(lab, xs, n) / count, np.bincount(lab, ys, n) / count
+    dx, dy = xs - mx[lab], ys - my[lab]
+    sxx = np.bincount(lab, dx * dx, n) / count + 1 / 12  # + a pixel's own extent
+    syy = np.bincount(lab, dy * dy, n) / count + 1 / 12
+    sxy = np.bincount(lab, dx * dy, n) / count
+    mid, half = (sxx + syy) / 2, np.sqrt(((sxx - syy) / 2) ** 2 + sxy**2)
+    return mid - half, mid + half
 
 
 def _split_blob(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.ndarray | None:
@@ -118,23 +143,39 @@ def _split_blob(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.nda
     return parts
 
 
-def _split_elongated(blob: np.ndarray, median_area: float) -> np.ndarray | None:
-    """Split an elongated blob of about n dots' area into n parts along its long axis.
+def _split_rows(parts: np.ndarray) -> np.ndarray:
+    """Split further every part that is itself dots in a row (a saddle filled in by blur)."""
+    out = parts.copy()
+    next_part = int(parts.max()) + 1
+    minor, major = _axis_variances(parts, next_part)
+    for part in np.nonzero(major > ELONGATED_VARIANCE_RATIO * minor)[0]:
+        if part == 0:
+            continue
+        pieces = _split_elongated(parts == part)
+        if pieces is None:
+            continue
+        for piece in range(2, int(pieces.max()) + 1):
+            out[pieces == piece] = next_part
+            next_part += 1
+    return out
+
+
+def _split_elongated(blob: np.ndarray) -> np.ndarray | None:
+    """Split an elongated blob into the n dots of a row along its long axis.
 
     Overlapping dots blurred together can lose the saddle between them, but their outline
-    stays elongated, while a blowout (however large) stays round. For n equal discs in a row
-    with spacing s, the variance along the row exceeds the variance across it by
-    s²(n²−1)/12, which gives the spacing.
+    stays elongated, while a blowout (however large) stays round. A row of discs is as wide
+    as one disc: its variance across, r²/4, gives the area of one dot, and the blob's area in
+    such dots gives n. For n equal discs in a row with spacing s, the variance along the row
+    exceeds the variance across it by s²(n²−1)/12, which gives the spacing.
     """
     ys, xs = np.nonzero(blob)
-    n = round(len(xs) / median_area)
-    if n < 2:
-        return None
     pts = np.column_stack([xs, ys]).astype(np.float64)
     mean = pts.mean(axis=0)
-    eigvals, eigvecs = np.linalg.eigh(np.cov(pts.T))
+    eigvals, eigvecs = np.linalg.eigh(np.cov(pts.T) + np.eye(2) / 12)
     minor, major = np.maximum(eigvals, 1e-9)
-    if major / minor < ELONGATION_RATIO**2:
+    n = round(len(xs) / (4 * np.pi * minor))
+    if n < 2 or major < ELONGATED_VARIANCE_RATIO * minor:
         return None
     spacing = np.sqrt(12 * (major - minor) / (n * n - 1))
     offsets = (np.arange(n) - (n - 1) / 2) * spacing
@@ -171,17 +212,24 @@ def _has_saddle(dist: np.ndarray, a: tuple[float, float], b: tuple[float, float]
 def _measure(
     smooth: np.ndarray, labels: np.ndarray, is_merged: np.ndarray, rect: Rectified
 ) -> Dots:
-    """Centre (darkness-weighted), half-peak area and peak of every labelled dot."""
+    """Centre, peak and half-peak area of every labelled dot, all on the smoothed map.
+
+    The area is counted on the same smoothed map as the peak is read from, so the blur the
+    deblurring assumes is the photo's blur and the smoothing together. Each dot may reach a
+    couple of pixels beyond its segmentation label: a faint dot's half-peak edge can lie below
+    the segmentation threshold.
+    """
     n = len(is_merged)
-    fg = labels > 0
-    lab = labels[fg]
+    grown = _grown_labels(labels)
+    fg = grown > 0
+    lab = grown[fg]
     val = smooth[fg]
     ys, xs = np.nonzero(fg)
-    cx, cy = _weighted_centres(lab, np.clip(val, 0, None), xs, ys, n)
-    peak = _centre_darkness(lab, val, xs - cx[lab], ys - cy[lab], n)
-    core = rect.darkness[fg] >= 0.5 * peak[lab]
+    inner = labels[fg] > 0
+    cx, cy = _weighted_centres(lab[inner], np.clip(val[inner], 0, None), xs[inner], ys[inner], n)
+    peak = _peak_at(smooth, cx, cy)
+    core = val >= 0.5 * peak[lab]
     area = np.bincount(lab[core], minlength=n).astype(np.float64)
-    cx, cy = _weighted_centres(lab, val * core, xs, ys, n)
     present = area > 0
     present[0] = False
     coverage = np.zeros(labels.shape, dtype=bool)
@@ -193,6 +241,48 @@ def _measure(
     return Dots(centres, areas, peak[present], is_merged[present], blowout, border, coverage)
 
 
+def _grown_labels(labels: np.ndarray) -> np.ndarray:
+    """Labels spread two pixels into the unlabelled background around them."""
+    kernel = np.ones((3, 3), np.uint8)
+    grown = labels
+    for _ in range(2):
+        spread = cv2.dilate(grown.astype(np.float32), kernel).astype(np.int32)
+        grown = np.where(grown > 0, grown, spread)
+    return grown
+
+
+#: Least squares of a quadratic surface over a 3×3 neighbourhood: coefficients = values @ _FIT.T
+_OFFSETS = np.array([(dx, dy) for dy in (-1, 0, 1) for dx in (-1, 0, 1)], dtype=np.float64)
+_FIT = np.linalg.pinv(
+    np.column_stack(
+        [
+            np.ones(9),
+            _OFFSETS[:, 0],
+            _OFFSETS[:, 1],
+            _OFFSETS[:, 0] ** 2,
+            _OFFSETS[:, 1] ** 2,
+            _OFFSETS[:, 0] * _OFFSETS[:, 1],
+        ]
+    )
+)
+
+
+def _peak_at(smooth: np.ndarray, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    """The smoothed darkness at each sub-pixel centre, from a quadratic fit to the 3×3 pixels
+    around it: exact at a blurred dot's rounded top, where plain interpolation reads low."""
+    h, w = smooth.shape
+    ix = np.clip(np.round(cx).astype(int), 1, w - 2)
+    iy = np.clip(np.round(cy).astype(int), 1, h - 2)
+    values = smooth[
+        iy[:, None] + _OFFSETS[:, 1].astype(int), ix[:, None] + _OFFSETS[:, 0].astype(int)
+    ]
+    a, bx, by, cxx, cyy, cxy = (values @ _FIT.T).T
+    dx, dy = np.clip(cx - ix, -0.5, 0.5), np.clip(cy - iy, -0.5, 0.5)
+    return (a + bx * dx + by * dy + cxx * dx * dx + cyy * dy * dy + cxy * dx * dy).astype(
+        np.float32
+    )
+
+
 def _weighted_centres(
     lab: np.ndarray, weight: np.ndarray, xs: np.ndarray, ys: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -200,18 +290,6 @@ def _weighted_centres(
     return np.bincount(lab, weight * xs, minlength=n) / total, np.bincount(
         lab, weight * ys, minlength=n
     ) / total
-
-
-def _centre_darkness(
-    lab: np.ndarray, val: np.ndarray, dx: np.ndarray, dy: np.ndarray, n: int
-) -> np.ndarray:
-    """Mean darkness near each dot's centre: the maximum would ride on the noise and shrink
-    every dot measured at half of it."""
-    size = np.bincount(lab, minlength=n)
-    reach2 = np.maximum(0.16 * size / np.pi, 1.0)  # (0.4 r)², at least one pixel
-    near = dx * dx + dy * dy <= reach2[lab]
-    total = np.bincount(lab[near], val[near], minlength=n)
-    return (total / np.maximum(np.bincount(lab[near], minlength=n), 1)).astype(np.float32)
 
 
 def _touches_border(labels: np.ndarray, n: int) -> np.ndarray:
@@ -235,7 +313,9 @@ def _blowouts(
     if len(areas) == 0:
         return np.zeros(0, dtype=bool)
     too_big = areas > BLOWOUT_AREA_RATIO * np.median(areas)
-    ring = _ring_darkness(smooth, labels, centres, np.sqrt(areas / np.pi), ids, rect.px_per_mm)
+    ring = _ring_darkness(
+        smooth, _grown_labels(labels), centres, np.sqrt(areas / np.pi), ids, rect.px_per_mm
+    )
     halo = (ring > HALO_MIN_DARKNESS) & (ring > HALO_MIN_RATIO * peaks)
     return too_big | halo
 
@@ -248,7 +328,11 @@ def _ring_darkness(
     ids: np.ndarray,
     px_per_mm: float,
 ) -> np.ndarray:
-    """Mean darkness on rings just outside each dot, ignoring pixels of other dots."""
+    """Darkness on rings just outside each dot that a halo would darken all round.
+
+    Samples on another dot (or its skirt) are left out, and each ring is read at a low
+    quantile over its angles: a neighbour darkens a ring on one side, a halo on every side.
+    """
     gaps = [max(0.25 * px_per_mm, 3.0), max(0.45 * px_per_mm, 4.0), max(0.65 * px_per_mm, 5.0)]
     angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
     rings = radii[:, None, None] + np.array(gaps)[None, :, None]
@@ -259,5 +343,15 @@ def _ring_darkness(
     iy = np.clip(np.round(ys).astype(int), 0, labels.shape[0] - 1)
     owner = labels[iy, ix]
     usable = (owner == 0) | (owner == ids[:, None])
-    counts = usable.sum(axis=1)
-    return np.where(counts > 0, (values * usable).sum(axis=1) / np.maximum(counts, 1), 0.0)
+    shape = (len(centres), len(gaps), len(angles))
+    ordered = np.sort(np.where(usable, values, np.inf).reshape(shape), axis=2)
+    counts = usable.reshape(shape).sum(axis=2)
+    pick = np.maximum((counts - 1) * HALO_QUANTILE // 100, 0)[..., None]
+    quantile = np.take_along_axis(ordered, pick, axis=2)[..., 0]
+    quantile = np.where(counts > 0, quantile, np.nan)
+    read = np.isfinite(quantile)
+    return np.where(
+        read.any(axis=1),
+        np.where(read, quantile, 0).sum(axis=1) / np.maximum(read.sum(axis=1), 1),
+        0.0,
+    )

@@ -54,6 +54,11 @@ def marker_corners_mm(marker_id: int) -> list[tuple[float, float]]:
     return [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
 
 
+def template_markers() -> list[tuple[tuple[float, float], float]]:
+    """The four markers as (top-left corner, side) in millimetres."""
+    return [(MARKER_ORIGINS_MM[marker_id], MARKER_MM) for marker_id in MARKER_IDS]
+
+
 def frame_bounds_mm() -> tuple[float, float, float, float]:
     """The markers' bounding box (x0, y0, x1, y1), without the quiet zone."""
     xs = [x for x, _ in MARKER_ORIGINS_MM.values()]

@@ -6,20 +6,17 @@ deserve less trust and how to take a better photo.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-from . import geometry
+from .light import FULL
 from .rectify import MIN_PX_PER_MM, Rectified
 
 #: A marker edge spread wider than this (Gaussian sigma) blurs the dots' edges noticeably.
 MAX_BLUR_MM = 0.15
 #: Blown-out area in the square that is worth a warning.
 MIN_GLARE_MM2 = 2.0
-GLARE_MAX_MEDIAN = 225
-#: The 3×3 Sobel slope at the 99th percentile reads a step as blurred by about this much more
-#: (sigma², in pixels²) than it is; measured on synthetic edges of known blur.
-SOBEL_BIAS_PX2 = 0.8
+GLARE_MAX_MEDIAN = 0.75  # linear light; 225 of 255 in sRGB
+SATURATED = 0.955  # linear light; 250 of 255 in sRGB
 
 
 def resolution_warning(photo_px_per_mm: float) -> list[str]:
@@ -32,16 +29,6 @@ def resolution_warning(photo_px_per_mm: float) -> list[str]:
     ]
 
 
-def marker_blur_mm(gray: np.ndarray, corners_px: dict[int, np.ndarray]) -> float:
-    """The photo's blur (Gaussian sigma, mm) measured on the markers' black-to-white edges.
-
-    Printed edges are sharp, so their spread in the photo is the camera's (focus, shake,
-    compression); the median over the four markers ignores one that is partly hidden.
-    """
-    sigmas = [_edge_sigma_mm(gray, quad) for quad in corners_px.values()]
-    return float(np.median([s for s in sigmas if s is not None] or [0.0]))
-
-
 def blur_warning(sigma_mm: float) -> list[str]:
     """Warn when the blur is a sizeable share of a dot's radius."""
     if sigma_mm <= MAX_BLUR_MM:
@@ -51,25 +38,6 @@ def blur_warning(sigma_mm: float) -> list[str]:
     ]
 
 
-def _edge_sigma_mm(gray: np.ndarray, quad: np.ndarray) -> float | None:
-    """Blur sigma of a marker's edges: contrast / (steepest slope × √(2π)), in millimetres."""
-    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-    roi = gray[max(y0, 0) : y1 + 1, max(x0, 0) : x1 + 1].astype(np.float32)
-    if roi.shape[0] < 8 or roi.shape[1] < 8:
-        return None
-    gx = cv2.Sobel(roi, cv2.CV_32F, 1, 0, ksize=3) / 8
-    gy = cv2.Sobel(roi, cv2.CV_32F, 0, 1, ksize=3) / 8
-    slope = float(np.percentile(np.hypot(gx, gy), 99))
-    contrast = float(np.percentile(roi, 95) - np.percentile(roi, 5))
-    side_px = float(np.mean(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1)))
-    if slope <= 0 or contrast < 20:
-        return None
-    raw_px = contrast / (slope * np.sqrt(2 * np.pi))
-    sigma_px = np.sqrt(max(raw_px**2 - SOBEL_BIAS_PX2, 0.0))
-    return sigma_px * geometry.MARKER_MM / side_px
-
-
 def glare_warning(rect: Rectified) -> list[str]:
     """Saturated pixels in the square: dots under a reflection cannot be seen.
 
@@ -77,10 +45,10 @@ def glare_warning(rect: Rectified) -> list[str]:
     for when the square's typical tone is well below white.
     """
     rows, cols = rect.square_slice()
-    square = rect.gray[rows, cols]
-    if float(np.median(square[::4, ::4])) >= GLARE_MAX_MEDIAN:
+    square = rect.light[rows, cols]
+    if float(np.median(square[::4, ::4])) >= GLARE_MAX_MEDIAN * FULL:
         return []
-    blown = int(np.count_nonzero(square >= 250))
+    blown = int(np.count_nonzero(square >= SATURATED * FULL))
     area_mm2 = blown / rect.px_per_mm**2
     if area_mm2 < MIN_GLARE_MM2:
         return []
