@@ -147,17 +147,17 @@ def skin_texture(
 
 
 def _printed_pattern(rng: np.random.Generator):
-    """Pores and a printed pattern, as a lookup on a 20 px/mm map tiled every 25.6 mm."""
-    side = 512
+    """Pores and a printed pattern, as a lookup on a 20 px/mm map tiled every 51.2 mm."""
+    side = 1024
     tile = np.ones((side, side), dtype=np.float32)
     blotches = cv2.GaussianBlur(rng.random((side, side)).astype(np.float32), (0, 0), 14)
     blotches = (blotches - blotches.mean()) / max(float(blotches.std()), 1e-6)
     tile *= 1 - 0.06 * np.clip(blotches, 0, None)
-    for _ in range(int(rng.integers(40, 90))):  # pores: 0.1–0.2 mm, a third as dark as ink
+    for _ in range(int(rng.integers(150, 300))):  # pores: 0.1–0.2 mm, a fifth as dark as ink
         x, y = rng.integers(0, side, 2)
         radius = int(rng.integers(1, 3))
-        cv2.circle(tile, (int(x), int(y)), radius, float(rng.uniform(0.7, 0.85)), -1)
-    for _ in range(int(rng.integers(3, 8))):  # fine lines of the printed "skin"
+        cv2.circle(tile, (int(x), int(y)), radius, float(rng.uniform(0.8, 0.9)), -1)
+    for _ in range(int(rng.integers(10, 30))):  # fine lines of the printed "skin"
         p, q = rng.integers(0, side, (2, 2))
         cv2.line(tile, tuple(int(a) for a in p), tuple(int(b) for b in q), 0.93, 1)
     tile = cv2.GaussianBlur(tile, (0, 0), 0.7)
@@ -285,8 +285,12 @@ def _add_effects(
     if shot.cover_marker is not None:
         _fingertip(view, scene, shot.cover_marker, (7.5, 7.5), (9, 14))
     if shot.finger_on_marker is not None:
-        corner = rng.choice([(0.0, 0.0), (15.0, 0.0), (15.0, 15.0), (0.0, 15.0)])
-        _fingertip(view, scene, shot.finger_on_marker, tuple(corner), (5, 8))
+        # A fingertip reaching over the quiet zone onto one side of the marker.
+        side = int(rng.integers(4))
+        along = rng.uniform(3.0, 12.0)
+        at = [(along, -2.5), (17.5, along), (along, 17.5), (-2.5, along)][side]
+        size = rng.uniform(2.5, 3.5)
+        _fingertip(view, scene, shot.finger_on_marker, at, (size, 1.6 * size))
 
 
 def _fingertip(

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import geometry, quality
-from .blur import deblurred_radii
 from .decode import decode_gray
-from .dots import SMOOTHING_SIGMA_PX, Dots, find_dots
+from .dots import Dots, find_dots
 from .edges import edge_blur_mm, photo_encoding
 from .errors import MARKERS_NOT_FOUND, MarkersNotFound, UnreadableImage
 from .light import FULL, light16, to_encoded
-from .markers import locate_frame, square_px_per_mm
+from .markers import locate_frame, refine_frame, square_px_per_mm
 from .overlay import render_overlay
 from .rectify import Rectified, choose_px_per_mm, rectify
 from .stats import cv, density_cell_cv, density_profile, mean_or_none, nearest_neighbour_distances
@@ -43,7 +42,7 @@ class MeasuredDots:
     centres_mm: np.ndarray  # N×2
     diameters_mm: np.ndarray  # N, equivalent-circle diameter at half the dot's darkness
     is_blowout: np.ndarray  # N bool
-    is_merged: np.ndarray  # N bool, split from a blob of touching dots
+    is_merged: np.ndarray  # N bool, touching another dot at half darkness
     is_well_formed: np.ndarray  # N bool, the dots the size statistics use
 
 
@@ -66,16 +65,17 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     and MarkersNotFound when the four markers are not all visible.
     """
     gray = decode_gray(data, max_pixels)
-    frame = locate_frame(gray)
+    coarse = locate_frame(gray)
+    markers = geometry.template_markers()
+    encoding = photo_encoding(gray, coarse.photo_to_mm, 10.0, markers)
+    light = light16(gray, encoding)
+    frame = refine_frame(light, coarse)
     photo_px_per_mm = square_px_per_mm(frame.photo_to_mm)
     px_per_mm = choose_px_per_mm(photo_px_per_mm)
-    markers = geometry.template_markers()
-    encoding = photo_encoding(gray, frame.photo_to_mm, px_per_mm, markers)
-    light = light16(gray, encoding)
     blur_mm = edge_blur_mm(light, frame.photo_to_mm, px_per_mm, markers)
     rect = rectify(light, frame.photo_to_mm, px_per_mm)
-    found = find_dots(rect)
-    dots = _counted_dots(found, rect, blur_mm)
+    found = find_dots(rect, blur_mm * px_per_mm)
+    dots = _counted_dots(found, rect)
     warnings = [
         *quality.resolution_warning(photo_px_per_mm),
         *quality.blur_warning(blur_mm),
@@ -88,13 +88,11 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     return AnalysisResult(report, dots, display, rect.px_per_mm, rect.margin_mm, extras)
 
 
-def _counted_dots(found: Dots, rect: Rectified, blur_mm: float) -> MeasuredDots:
+def _counted_dots(found: Dots, rect: Rectified) -> MeasuredDots:
     """Keep dots whose centre lies in the square; mark the ones fit for size statistics."""
     centres = rect.to_mm(found.centres_px)
     inside = np.all((centres >= 0) & (centres <= geometry.SQUARE_MM), axis=1)
-    half_peak_radii = np.sqrt(found.area_px / np.pi)
-    sigma_px = np.hypot(blur_mm * rect.px_per_mm, SMOOTHING_SIGMA_PX)
-    diameters = 2 * deblurred_radii(half_peak_radii, sigma_px) / rect.px_per_mm
+    diameters = 2 * found.radius_px / rect.px_per_mm
     well_formed = ~found.is_blowout & ~found.is_merged & ~found.on_border
     return MeasuredDots(
         centres[inside],

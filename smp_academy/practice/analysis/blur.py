@@ -27,6 +27,11 @@ def deblurred_radii(half_peak_radii: np.ndarray, sigma: float) -> np.ndarray:
     return np.where(ratio <= half_u[-1], inside, beyond) * sigma
 
 
+def centre_fraction(u: np.ndarray) -> np.ndarray:
+    """Darkness at the centre of a blurred disc of radius u sigmas, as a share of its ink."""
+    return np.maximum(1.0 - np.exp(-np.square(u) / 2), 1e-3)
+
+
 @lru_cache(maxsize=1)
 def _half_peak_table() -> tuple[np.ndarray, np.ndarray]:
     """(true radius, half-peak radius) of a unit-sigma blurred disc, both in units of sigma."""

@@ -48,7 +48,7 @@ def photo_encoding(
     ratios = []
     for marker in markers:
         for offsets, values in marker_strips(gray, photo_to_mm, px_per_mm, marker):
-            black, white = _plateaus(offsets, values.mean(axis=0))
+            black, white = _plateaus(offsets, np.median(values, axis=0))
             if black is not None and white >= 40:
                 ratios.append(max(black, 0.5) / white)
     if not ratios or not 0 < np.median(ratios) < 0.75:
@@ -61,21 +61,27 @@ def edge_blur_mm(
     light: np.ndarray, photo_to_mm: np.ndarray, px_per_mm: float, markers: Sequence[Marker]
 ) -> float:
     """Gaussian blur (sigma, mm) of the rectified photo, on the markers' outer edges in linear
-    light; 0 when no edge can be read (the caller then corrects nothing)."""
-    xs, zs, edge_index = [], [], []
+    light; 0 when no edge can be read (the caller then corrects nothing).
+
+    Each edge's profile is the median across the rows along it, and each marker gives its own
+    estimate, so a finger over part of one marker or its white border changes nothing.
+    """
+    estimates = []
     for marker in markers:
+        xs, zs, edge_index = [], [], []
         for offsets, values in marker_strips(light, photo_to_mm, px_per_mm, marker):
-            level = _edge_levels(offsets, values.astype(np.float32).mean(axis=0))
+            level = _edge_levels(offsets, np.median(values, axis=0).astype(np.float32))
             if level is None:
                 continue
             keep = (level > LEVELS[0]) & (level < LEVELS[1])
             xs.append(offsets[keep] * marker[1])  # in mm
             zs.append(_probit(level[keep]))
             edge_index.append(np.full(int(keep.sum()), len(edge_index)))
-    if len(xs) < 2 or sum(len(x) for x in xs) < len(xs) + 2:
-        return 0.0
-    slope = _shared_slope(xs, zs, edge_index)
-    return float(1.0 / slope) if slope > 0 else 0.0
+        if len(xs) >= 2 and sum(len(x) for x in xs) >= len(xs) + 2:
+            slope = _shared_slope(xs, zs, edge_index)
+            if slope > 0:
+                estimates.append(1.0 / slope)
+    return float(np.median(estimates)) if estimates else 0.0
 
 
 def marker_strips(

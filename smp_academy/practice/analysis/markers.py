@@ -2,7 +2,8 @@
 
 Detection runs on a downscaled copy (ArUco's contour search is the slow part and does not need
 every pixel); the corners are then refined at full resolution, where their accuracy sets the
-accuracy of every millimetre we report.
+accuracy of every millimetre we report. The final refinement runs in linear light: in sRGB a
+blurred black square looks smaller than it is, which leaves every corner about 0.1 mm off.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ DETECTION_SIDE_PX = 1600
 
 #: A marker whose corners disagree with the others by more than this is probably partly hidden.
 MAX_MARKER_ERROR_MM = 0.4
+#: Corners of a flat page fit one homography within a few hundredths of a millimetre; paper that
+#: curls (or a strongly distorting lens) leaves all four markers off by more than this.
+MAX_FLAT_ERROR_MM = 0.15
 
 _DICTIONARY = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, geometry.ARUCO_DICTIONARY))
 
@@ -41,17 +45,32 @@ def marker_bits(marker_id: int) -> np.ndarray:
 
 def locate_frame(gray: np.ndarray) -> FrameFit:
     """Find all four markers and fit the homography, or raise MarkersNotFound."""
-    corners = _detect(gray)
+    corners = detect_markers(gray, geometry.MARKER_IDS)
     if any(marker_id not in corners for marker_id in geometry.MARKER_IDS):
         raise MarkersNotFound()
-    corners = {k: _refine(gray, v) for k, v in corners.items()}
-    homography, bad = _fit_homography(corners)
+    return _fit_frame(gray, {k: _refine(gray, v) for k, v in corners.items()})
+
+
+def refine_frame(light: np.ndarray, frame: FrameFit) -> FrameFit:
+    """The same frame with its corners refined again in linear light (16-bit) and refitted."""
+    corners = {k: refine_corners(light, quad) for k, quad in frame.corners_px.items()}
+    return _fit_frame(light, corners)
+
+
+def _fit_frame(image: np.ndarray, corners: dict[int, np.ndarray]) -> FrameFit:
+    homography, bad, flat_error = _fit_homography(corners)
     warnings = [f"marker {k} looks partly hidden or damaged" for k in bad]
-    warnings += _edge_warnings(gray.shape, corners)
+    if flat_error > MAX_FLAT_ERROR_MM:
+        warnings.append(
+            f"the markers do not fit a flat page (off by {flat_error:.2f} mm): "
+            "lay the sheet flat and photograph it from straight above"
+        )
+    warnings += _edge_warnings(image.shape, corners)
     return FrameFit(homography, corners, tuple(warnings))
 
 
-def _detect(gray: np.ndarray) -> dict[int, np.ndarray]:
+def detect_markers(gray: np.ndarray, wanted: tuple[int, ...]) -> dict[int, np.ndarray]:
+    """Corners (4×2, photo pixels, ArUco's order) of the wanted markers found in the photo."""
     scale = min(1.0, DETECTION_SIDE_PX / max(gray.shape))
     small = gray
     if scale < 1.0:
@@ -65,7 +84,7 @@ def _detect(gray: np.ndarray) -> dict[int, np.ndarray]:
     if ids is None:
         return result
     for quad, marker_id in zip(found, ids.ravel(), strict=True):
-        if int(marker_id) in geometry.MARKER_ORIGINS_MM and int(marker_id) not in result:
+        if int(marker_id) in wanted and int(marker_id) not in result:
             # Pixel centres: a coordinate c in the small image is (c + 0.5) / scale - 0.5.
             result[int(marker_id)] = (quad.reshape(4, 2) + 0.5) / scale - 0.5
     return result
@@ -73,26 +92,50 @@ def _detect(gray: np.ndarray) -> dict[int, np.ndarray]:
 
 def _refine(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """Refine the corners at full resolution within a third of a marker cell."""
+    return _subpixel(gray, quad, (0, 0))
+
+
+def refine_corners(light: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Refine corners on a 16-bit image (cornerSubPix takes 8-bit or float: a float window)."""
+    pad = 2 * _half_window(quad) + 2
+    x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - pad, 0)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + pad
+    window = light[y0 : y1 + 1, x0 : x1 + 1].astype(np.float32)
+    return _subpixel(window, quad, (int(x0), int(y0)))
+
+
+def _half_window(quad: np.ndarray) -> int:
     side = float(np.mean(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1)))
-    half = max(2, round(0.3 * side / geometry.MARKER_CELLS))
-    pts = quad.astype(np.float32).reshape(-1, 1, 2).copy()
+    return max(2, round(0.3 * side / geometry.MARKER_CELLS))
+
+
+def _subpixel(image: np.ndarray, quad: np.ndarray, offset: tuple[int, int]) -> np.ndarray:
+    half = _half_window(quad)
+    pts = (quad - offset).astype(np.float32).reshape(-1, 1, 2).copy()
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_COUNT, 30, 0.01)
-    refined = cv2.cornerSubPix(gray, pts, (half, half), (-1, -1), criteria)
-    moved = np.linalg.norm(refined.reshape(4, 2) - quad, axis=1)
+    refined = cv2.cornerSubPix(image, pts, (half, half), (-1, -1), criteria).reshape(4, 2) + offset
+    moved = np.linalg.norm(refined - quad, axis=1)
     # A corner that wandered away was pulled by something else (a finger, the photo edge).
-    return np.where((moved < half)[:, None], refined.reshape(4, 2), quad)
+    return np.where((moved < half)[:, None], refined, quad)
 
 
-def _fit_homography(corners: dict[int, np.ndarray]) -> tuple[np.ndarray, list[int]]:
-    """Least squares over all 16 corners; refit without a marker that disagrees."""
+def _fit_homography(corners: dict[int, np.ndarray]) -> tuple[np.ndarray, list[int], float]:
+    """Least squares over all 16 corners; refit without a marker that disagrees.
+
+    Returns the homography, the marker left out (if any) and how far the markers kept lie
+    off it (the median of their worst corners, mm): a measure of how flat the page is.
+    """
     ids = list(geometry.MARKER_IDS)
     homography = _homography(corners, ids)
     errors = {k: _marker_error_mm(homography, corners[k], k) for k in ids}
     worst = max(errors, key=errors.__getitem__)
-    if errors[worst] <= MAX_MARKER_ERROR_MM:
-        return homography, []
     rest = [k for k in ids if k != worst]
-    return _homography(corners, rest), [worst]
+    typical = float(np.median([errors[k] for k in rest]))
+    if errors[worst] <= max(MAX_MARKER_ERROR_MM, 3 * typical):
+        return homography, [], float(np.median(list(errors.values())))
+    homography = _homography(corners, rest)
+    kept = [_marker_error_mm(homography, corners[k], k) for k in rest]
+    return homography, [worst], float(np.median(kept))
 
 
 def _homography(corners: dict[int, np.ndarray], ids: list[int]) -> np.ndarray:

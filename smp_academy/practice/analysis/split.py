@@ -1,0 +1,161 @@
+"""Splitting blobs of touching or overlapping dots into one label per dot.
+
+Two ways, because blur hides what the eye uses: where a neck remains between overlapping dots,
+the distance transform of the blob's half-darkness core has one peak per dot with a saddle
+between them, and pixels go to the nearest dot's edge; where blur has filled the neck, a row of
+dots still shows as a blob longer than it is wide, and the row's width and length give how many
+dots it holds. A blob longer than a few dots in a row is not dots at all (an edge, a line).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+SPLIT_AREA_RATIO = 1.3  # blobs this much larger than the median dot are checked for touching dots
+#: Variance along over across a blob beyond which it may be dots in a row: a round dot drawn
+#: by hand stays below 1.4 (axis ratio 1.2); two overlapping dots reach 2.5 and more.
+ELONGATED_VARIANCE_RATIO = 1.8
+SADDLE_RATIO = 0.85  # two distance peaks are two dots when the ridge between them dips this low
+#: A row of more dots than this is a line or an edge (a cut edge, a crease, a pen stroke).
+MAX_ROW_DOTS = 8
+
+
+def split_touching(
+    labels: np.ndarray, smooth: np.ndarray, stats: np.ndarray, keep: np.ndarray, median_area: float
+) -> np.ndarray:
+    """Relabel so that touching dots get one label each (and lines none).
+
+    Blobs larger than a typical dot, or more elongated than a round dot can be, are examined.
+    """
+    out = np.where(keep[labels], labels, 0).astype(np.int32)
+    next_label = len(stats)
+    minor, major = _axis_variances(out, len(stats))
+    elongated = major > ELONGATED_VARIANCE_RATIO * minor
+    big = keep & (stats[:, cv2.CC_STAT_AREA] > SPLIT_AREA_RATIO * median_area)
+    radius = np.sqrt(median_area / np.pi)
+    for label in np.nonzero(big | (keep & elongated))[0]:
+        x, y, w, h = stats[label, :4]
+        roi = out[y : y + h, x : x + w]
+        blob = roi == label
+        parts = _split_blob(blob, smooth[y : y + h, x : x + w], radius)
+        if parts is not None:
+            parts = _split_rows(parts)
+        elif elongated[label]:
+            parts = _split_elongated(blob)
+        if parts is None:
+            continue
+        for part in range(2, int(parts.max()) + 1):
+            roi[parts == part] = next_label
+            next_label += 1
+        roi[blob & (parts == 0)] = 0  # a line, not dots
+    return out
+
+
+def _axis_variances(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each label's pixel variance across and along its main axis (minor, major)."""
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    count = np.maximum(np.bincount(lab, minlength=n), 1)
+    mx, my = np.bincount(lab, xs, n) / count, np.bincount(lab, ys, n) / count
+    dx, dy = xs - mx[lab], ys - my[lab]
+    sxx = np.bincount(lab, dx * dx, n) / count + 1 / 12  # + a pixel's own extent
+    syy = np.bincount(lab, dy * dy, n) / count + 1 / 12
+    sxy = np.bincount(lab, dx * dy, n) / count
+    mid, half = (sxx + syy) / 2, np.sqrt(((sxx - syy) / 2) ** 2 + sxy**2)
+    return mid - half, mid + half
+
+
+def _split_blob(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.ndarray | None:
+    """Labels 1..k for the k touching dots of a blob; None when it is a single dot.
+
+    Each pixel goes to the dot whose edge it is nearest to (distance to the peak minus the
+    peak's own radius), an additively weighted Voronoi split. For two overlapping discs its
+    boundary runs through their two crossing points, which is where the eye splits them.
+    (OpenCV's watershed floods by colour differences, not by a relief, so it suits this badly.)
+    The peaks are found on the blob's half-darkness core, whose necks are thinner than the
+    low-threshold outline's.
+    """
+    core = blob & (darkness >= 0.5 * np.percentile(darkness[blob], 90))
+    padded = np.pad(core, 1).astype(np.uint8)
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 5)
+    peaks = _distance_peaks(dist, radius)
+    if len(peaks) < 2:
+        return None
+    centres = np.array(peaks) - 1.0  # back to the unpadded blob's coordinates
+    radii = np.array([dist[round(y), round(x)] for x, y in peaks])
+    ys, xs = np.nonzero(blob)
+    gap = np.hypot(xs[:, None] - centres[:, 0], ys[:, None] - centres[:, 1]) - radii
+    parts = np.zeros(blob.shape, dtype=np.int32)
+    parts[ys, xs] = np.argmin(gap, axis=1) + 1
+    return parts
+
+
+def _split_rows(parts: np.ndarray) -> np.ndarray:
+    """Split further every part that is itself dots in a row (a saddle filled in by blur)."""
+    out = parts.copy()
+    next_part = int(parts.max()) + 1
+    minor, major = _axis_variances(parts, next_part)
+    for part in np.nonzero(major > ELONGATED_VARIANCE_RATIO * minor)[0]:
+        if part == 0:
+            continue
+        pieces = _split_elongated(parts == part)
+        if pieces is None:
+            continue
+        out[(pieces == 0) & (parts == part)] = 0
+        for piece in range(2, int(pieces.max()) + 1):
+            out[pieces == piece] = next_part
+            next_part += 1
+    return out
+
+
+def _split_elongated(blob: np.ndarray) -> np.ndarray | None:
+    """Split an elongated blob into the n dots of a row along its long axis.
+
+    Overlapping dots blurred together can lose the saddle between them, but their outline
+    stays elongated, while a blowout (however large) stays round. A row of discs is as wide
+    as one disc: its variance across, r²/4, gives the area of one dot, and the blob's area in
+    such dots gives n. For n equal discs in a row with spacing s, the variance along the row
+    exceeds the variance across it by s²(n²−1)/12, which gives the spacing. None for a blob
+    that is not a row; all zeros for a row too long to be dots.
+    """
+    ys, xs = np.nonzero(blob)
+    pts = np.column_stack([xs, ys]).astype(np.float64)
+    mean = pts.mean(axis=0)
+    eigvals, eigvecs = np.linalg.eigh(np.cov(pts.T) + np.eye(2) / 12)
+    minor, major = np.maximum(eigvals, 1e-9)
+    n = round(len(xs) / (4 * np.pi * minor))
+    if n < 2 or major < ELONGATED_VARIANCE_RATIO * minor:
+        return None
+    parts = np.zeros(blob.shape, dtype=np.int32)
+    if n > MAX_ROW_DOTS:
+        return parts
+    spacing = np.sqrt(12 * (major - minor) / (n * n - 1))
+    offsets = (np.arange(n) - (n - 1) / 2) * spacing
+    seeds = mean + offsets[:, None] * eigvecs[:, 1]
+    nearest = np.argmin(np.hypot(xs[:, None] - seeds[:, 0], ys[:, None] - seeds[:, 1]), axis=1)
+    parts[ys, xs] = nearest + 1
+    return parts
+
+
+def _distance_peaks(dist: np.ndarray, radius: float) -> list[tuple[float, float]]:
+    """Local maxima of the distance transform, merged unless a saddle separates them."""
+    k = max(3, round(0.6 * radius) * 2 + 1)
+    dilated = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    is_peak = (dist >= dilated - 1e-3) & (dist >= max(1.0, 0.3 * radius))
+    n, _, _, centroids = cv2.connectedComponentsWithStats(is_peak.view(np.uint8))
+    peaks = [tuple(c) for c in centroids[1:n]]
+    peaks.sort(key=lambda p: -float(dist[round(p[1]), round(p[0])]))
+    kept: list[tuple[float, float]] = []
+    for peak in peaks:
+        if all(_has_saddle(dist, peak, other) for other in kept):
+            kept.append(peak)
+    return kept
+
+
+def _has_saddle(dist: np.ndarray, a: tuple[float, float], b: tuple[float, float]) -> bool:
+    steps = np.linspace(0.0, 1.0, 24)
+    xs = np.round(a[0] + (b[0] - a[0]) * steps).astype(int)
+    ys = np.round(a[1] + (b[1] - a[1]) * steps).astype(int)
+    ridge = dist[ys, xs]
+    return float(ridge.min()) < SADDLE_RATIO * min(float(ridge[0]), float(ridge[-1]))
