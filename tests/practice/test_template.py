@@ -8,6 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from smp_academy.practice.analysis import geometry
+from smp_academy.practice.analysis.markers import marker_corners_mm
 from smp_academy.practice.template import ORIGIN_MM, render_template_pdf, template_html
 
 DPI = 600
@@ -38,7 +39,7 @@ def test_markers_are_at_the_contract_positions(page_image):
         coarse = ((quad.reshape(4, 2) + 0.5) / 0.25 - 0.5).astype(np.float32)
         fine = cv2.cornerSubPix(page_image, coarse.reshape(-1, 1, 2), (12, 12), (-1, -1), criteria)
         measured = _to_mm(fine.reshape(4, 2))
-        expected = np.array(geometry.marker_corners_mm(int(marker_id)))
+        expected = marker_corners_mm(geometry.template_markers()[int(marker_id)])
         assert np.abs(measured - expected).max() < 0.3, marker_id
 
 

@@ -8,18 +8,18 @@ section 6.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from . import geometry, quality
 from .decode import decode_gray
 from .dots import Dots, find_dots
-from .edges import edge_blur_mm, photo_encoding
 from .errors import MARKERS_NOT_FOUND, MarkersNotFound, UnreadableImage
-from .light import FULL, light16, to_encoded
-from .markers import locate_frame, refine_frame, square_px_per_mm
+from .light import FULL, to_encoded
+from .markers import locate_frame
 from .overlay import render_overlay
-from .rectify import Rectified, choose_px_per_mm, rectify
+from .rectify import Rectified, rectify
 from .stats import cv, density_cell_cv, density_profile, mean_or_none, nearest_neighbour_distances
 
 __all__ = [
@@ -52,10 +52,16 @@ class AnalysisResult:
 
     report: dict
     dots: MeasuredDots
-    rectified: np.ndarray  # uint8 grayscale square with a margin, px_per_mm pixels per mm
+    light: np.ndarray  # uint16 linear light of the square with a margin, px_per_mm per mm
+    encoding: str  # how the photo encoded light, to show the square as it looked
     px_per_mm: float
     margin_mm: float
     extras: dict = field(default_factory=dict)  # numbers beyond the contract's report
+
+    @cached_property
+    def rectified(self) -> np.ndarray:
+        """The rectified square as an 8-bit grayscale image, for people to look at."""
+        return to_encoded(self.light.astype(np.float32) / FULL, self.encoding)
 
 
 def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisResult:
@@ -65,27 +71,16 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     and MarkersNotFound when the four markers are not all visible.
     """
     gray = decode_gray(data, max_pixels)
-    coarse = locate_frame(gray)
-    markers = geometry.template_markers()
-    encoding = photo_encoding(gray, coarse.photo_to_mm, 10.0, markers)
-    light = light16(gray, encoding)
-    frame = refine_frame(light, coarse)
-    photo_px_per_mm = square_px_per_mm(frame.photo_to_mm)
-    px_per_mm = choose_px_per_mm(photo_px_per_mm)
-    blur_mm = edge_blur_mm(light, frame.photo_to_mm, px_per_mm, markers)
-    rect = rectify(light, frame.photo_to_mm, px_per_mm)
-    found = find_dots(rect, blur_mm * px_per_mm)
+    seen = quality.inspect_template(gray, locate_frame(gray))
+    rect = rectify(seen.light, seen.frame.photo_to_mm, seen.px_per_mm)
+    found = find_dots(rect, seen.blur_mm * seen.px_per_mm)
     dots = _counted_dots(found, rect)
-    warnings = [
-        *quality.resolution_warning(photo_px_per_mm),
-        *quality.blur_warning(blur_mm),
-        *quality.glare_warning(rect),
-        *frame.warnings,
-    ]
+    warnings = seen.warnings
     report = build_report(dots, rect.px_per_mm, _coverage(found, rect), warnings)
     extras = {"density_cell_cv": _rounded(density_cell_cv(dots.centres_mm), 3)}
-    display = to_encoded(rect.light.astype(np.float32) / FULL, encoding)
-    return AnalysisResult(report, dots, display, rect.px_per_mm, rect.margin_mm, extras)
+    return AnalysisResult(
+        report, dots, rect.light, seen.encoding, rect.px_per_mm, rect.margin_mm, extras
+    )
 
 
 def _counted_dots(found: Dots, rect: Rectified) -> MeasuredDots:

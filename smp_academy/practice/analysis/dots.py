@@ -65,14 +65,15 @@ def find_dots(rect: Rectified, blur_px: float, min_dot_mm: float = MIN_DOT_MM) -
     """
     smooth = cv2.GaussianBlur(rect.darkness, (3, 3), 0)
     labels = _segment(smooth, rect.px_per_mm, min_dot_mm)
-    blobs = _measure(smooth, labels)
+    grown = _grown_labels(labels)
+    blobs = _measure(smooth, labels, grown)
     sigma = float(np.hypot(blur_px, SMOOTHING_SIGMA_PX))
     radius = deblurred_radii(np.sqrt(blobs.area / np.pi), sigma)
     ink = blobs.peak / centre_fraction(radius / sigma)
     on_border = _touches_border(labels)[blobs.ids]
     real = _not_pale(ink, on_border) & (2 * radius >= min_dot_mm * rect.px_per_mm)
     merged = _cores_touching(blobs.core)[blobs.ids]
-    blowout = _blowouts(smooth, blobs, radius, ink, rect.px_per_mm)
+    blowout = _blowouts(smooth, blobs, grown, radius, ink, rect.px_per_mm)
     coverage = np.isin(blobs.core, blobs.ids[real]) if not real.all() else blobs.core > 0
     return Dots(
         blobs.centres[real],
@@ -111,14 +112,13 @@ def _segment(smooth: np.ndarray, px_per_mm: float, min_dot_mm: float) -> np.ndar
     return split_touching(labels, smooth, stats, keep, median_area)
 
 
-def _measure(smooth: np.ndarray, labels: np.ndarray) -> _Blobs:
+def _measure(smooth: np.ndarray, labels: np.ndarray, grown: np.ndarray) -> _Blobs:
     """Centre, peak and half-peak area of every labelled dot, all on the smoothed map.
 
     Each dot may reach a couple of pixels beyond its segmentation label: a faint dot's
     half-peak edge can lie below the segmentation threshold.
     """
     n = int(labels.max()) + 1
-    grown = _grown_labels(labels)
     fg = grown > 0
     lab = grown[fg]
     val = smooth[fg]
@@ -215,13 +215,17 @@ def _touches_border(labels: np.ndarray) -> np.ndarray:
 
 
 def _blowouts(
-    smooth: np.ndarray, blobs: _Blobs, radius: np.ndarray, ink: np.ndarray, px_per_mm: float
+    smooth: np.ndarray,
+    blobs: _Blobs,
+    grown: np.ndarray,
+    radius: np.ndarray,
+    ink: np.ndarray,
+    px_per_mm: float,
 ) -> np.ndarray:
     """Dots spread far beyond the median size, or wrapped in a diffuse halo of pigment."""
     if len(radius) == 0:
         return np.zeros(0, dtype=bool)
     too_big = radius**2 > BLOWOUT_AREA_RATIO * np.median(radius**2)
-    grown = _grown_labels(blobs.labels)
     ring = _ring_darkness(
         smooth, grown, blobs.centres, np.sqrt(blobs.area / np.pi), blobs.ids, px_per_mm
     )

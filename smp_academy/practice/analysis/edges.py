@@ -21,10 +21,8 @@ from functools import lru_cache
 import numpy as np
 
 from .light import FULL
+from .markers import Marker
 from .rectify import warp_box
-
-#: A marker as (its top-left corner in mm, its side in mm).
-Marker = tuple[tuple[float, float], float]
 
 #: Printed black relative to the paper, in linear light (a typical laser or inkjet print).
 PRINTED_BLACK = 0.05
@@ -39,6 +37,10 @@ ALONG = (0.133, 0.867)  # stretch of each side used, away from the corners
 LEVELS = (0.08, 0.92)  # only these parts of the step carry its slope
 MIN_CONTRAST = 0.25  # white − black, relative to white, for an edge to be read
 PATCH_MARGIN = 0.233  # patch beyond the marker, as a share of its side
+#: A white border is covered along an edge when this share of its rows are darker than
+#: COVERED_RATIO of the edge's typical white (8-bit values: a fingertip reads about 0.65).
+COVERED_ROWS = 0.12
+COVERED_RATIO = 0.8
 
 
 def photo_encoding(
@@ -82,6 +84,25 @@ def edge_blur_mm(
             if slope > 0:
                 estimates.append(1.0 / slope)
     return float(np.median(estimates)) if estimates else 0.0
+
+
+def covered_markers(
+    image: np.ndarray, photo_to_mm: np.ndarray, px_per_mm: float, markers: Sequence[Marker]
+) -> list[int]:
+    """Indexes of markers with something over part of their white border (a fingertip, a
+    strong shadow): along some edge, many rows are much darker there than the rest."""
+    covered = []
+    for index, marker in enumerate(markers):
+        for offsets, values in marker_strips(image, photo_to_mm, px_per_mm, marker):
+            white = values[:, (offsets >= WHITE[0]) & (offsets <= WHITE[1])]
+            if white.size == 0:
+                continue
+            per_row = np.median(white, axis=1).astype(np.float32)
+            dark_rows = per_row < COVERED_RATIO * float(np.median(per_row))
+            if dark_rows.mean() > COVERED_ROWS:
+                covered.append(index)
+                break
+    return covered
 
 
 def marker_strips(

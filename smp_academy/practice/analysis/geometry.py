@@ -44,19 +44,9 @@ TICK_STROKE_MM = 0.3
 PROFILE_BANDS = 10
 
 
-def marker_corners_mm(marker_id: int) -> list[tuple[float, float]]:
-    """Corners of one marker in ArUco's order: top-left, top-right, bottom-right, bottom-left.
-
-    The markers are printed upright, so ArUco's corner order matches the page's.
-    """
-    x, y = MARKER_ORIGINS_MM[marker_id]
-    s = MARKER_MM
-    return [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
-
-
-def template_markers() -> list[tuple[tuple[float, float], float]]:
-    """The four markers as (top-left corner, side) in millimetres."""
-    return [(MARKER_ORIGINS_MM[marker_id], MARKER_MM) for marker_id in MARKER_IDS]
+def template_markers() -> dict[int, tuple[tuple[float, float], float]]:
+    """The four markers by id, as (top-left corner, side) in millimetres."""
+    return {marker_id: (MARKER_ORIGINS_MM[marker_id], MARKER_MM) for marker_id in MARKER_IDS}
 
 
 def frame_bounds_mm() -> tuple[float, float, float, float]:

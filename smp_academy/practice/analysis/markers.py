@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import geometry
+from . import geometry, problems
 from .errors import MarkersNotFound
+from .problems import Problem
 
 #: Long side of the image that the marker search runs on.
 DETECTION_SIDE_PX = 1600
@@ -25,6 +26,12 @@ MAX_MARKER_ERROR_MM = 0.4
 #: curls (or a strongly distorting lens) leaves all four markers off by more than this.
 MAX_FLAT_ERROR_MM = 0.15
 
+#: White that must show around a marker, as a share of its side (the sticker's 2 mm of 10 mm).
+MIN_QUIET_SHARE = 0.2
+
+#: A marker as (its top-left corner in mm, its side in mm).
+Marker = tuple[tuple[float, float], float]
+
 _DICTIONARY = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, geometry.ARUCO_DICTIONARY))
 
 
@@ -34,7 +41,7 @@ class FrameFit:
 
     photo_to_mm: np.ndarray  # 3×3 homography, photo pixels → template millimetres
     corners_px: dict[int, np.ndarray]  # marker id → 4×2 refined corners in photo pixels
-    warnings: tuple[str, ...]
+    problems: tuple[Problem, ...]
 
 
 def marker_bits(marker_id: int) -> np.ndarray:
@@ -44,29 +51,40 @@ def marker_bits(marker_id: int) -> np.ndarray:
 
 
 def locate_frame(gray: np.ndarray) -> FrameFit:
-    """Find all four markers and fit the homography, or raise MarkersNotFound."""
-    corners = detect_markers(gray, geometry.MARKER_IDS)
-    if any(marker_id not in corners for marker_id in geometry.MARKER_IDS):
-        raise MarkersNotFound()
-    return _fit_frame(gray, {k: _refine(gray, v) for k, v in corners.items()})
+    """Find all four template markers and fit the homography, or raise MarkersNotFound."""
+    return locate_markers(gray, geometry.template_markers(), problems.MARKER_NAMES)
 
 
-def refine_frame(light: np.ndarray, frame: FrameFit) -> FrameFit:
+def locate_markers(gray: np.ndarray, by_id: dict[int, Marker], names: dict[int, str]) -> FrameFit:
+    """Find all the given markers (id → (corner, side) in mm) and fit the homography from the
+    photo to their millimetres, or raise MarkersNotFound naming the missing ones."""
+    corners = detect_markers(gray, tuple(by_id))
+    missing = [k for k in by_id if k not in corners]
+    if missing:
+        raise MarkersNotFound(missing=missing)
+    return _fit_frame(gray, {k: _refine(gray, v) for k, v in corners.items()}, by_id, names)
+
+
+def refine_frame(
+    light: np.ndarray, frame: FrameFit, by_id: dict[int, Marker], names: dict[int, str]
+) -> FrameFit:
     """The same frame with its corners refined again in linear light (16-bit) and refitted."""
     corners = {k: refine_corners(light, quad) for k, quad in frame.corners_px.items()}
-    return _fit_frame(light, corners)
+    return _fit_frame(light, corners, by_id, names)
 
 
-def _fit_frame(image: np.ndarray, corners: dict[int, np.ndarray]) -> FrameFit:
-    homography, bad, flat_error = _fit_homography(corners)
-    warnings = [f"marker {k} looks partly hidden or damaged" for k in bad]
+def _fit_frame(
+    image: np.ndarray,
+    corners: dict[int, np.ndarray],
+    by_id: dict[int, Marker],
+    names: dict[int, str],
+) -> FrameFit:
+    homography, bad, flat_error = _fit_homography(corners, by_id)
+    found = [problems.marker_hidden(k, names) for k in bad]
     if flat_error > MAX_FLAT_ERROR_MM:
-        warnings.append(
-            f"the markers do not fit a flat page (off by {flat_error:.2f} mm): "
-            "lay the sheet flat and photograph it from straight above"
-        )
-    warnings += _edge_warnings(image.shape, corners)
-    return FrameFit(homography, corners, tuple(warnings))
+        found.append(problems.not_flat(flat_error))
+    found += [problems.marker_at_edge(k, names) for k in markers_at_edge(image.shape, corners)]
+    return FrameFit(homography, corners, tuple(found))
 
 
 def detect_markers(gray: np.ndarray, wanted: tuple[int, ...]) -> dict[int, np.ndarray]:
@@ -119,51 +137,67 @@ def _subpixel(image: np.ndarray, quad: np.ndarray, offset: tuple[int, int]) -> n
     return np.where((moved < half)[:, None], refined, quad)
 
 
-def _fit_homography(corners: dict[int, np.ndarray]) -> tuple[np.ndarray, list[int], float]:
-    """Least squares over all 16 corners; refit without a marker that disagrees.
+def _fit_homography(
+    corners: dict[int, np.ndarray], by_id: dict[int, Marker]
+) -> tuple[np.ndarray, list[int], float]:
+    """Least squares over all corners; with three markers or more, refit without one that
+    disagrees.
 
     Returns the homography, the marker left out (if any) and how far the markers kept lie
-    off it (the median of their worst corners, mm): a measure of how flat the page is.
+    off it (the median of their worst corners, mm): a measure of how flat the page is. One
+    marker alone fits exactly and says nothing about flatness.
     """
-    ids = list(geometry.MARKER_IDS)
-    homography = _homography(corners, ids)
-    errors = {k: _marker_error_mm(homography, corners[k], k) for k in ids}
+    ids = list(by_id)
+    homography = _homography(corners, by_id, ids)
+    errors = {k: _marker_error_mm(homography, corners[k], by_id[k]) for k in ids}
+    if len(ids) < 3:
+        return homography, [], 0.0
     worst = max(errors, key=errors.__getitem__)
     rest = [k for k in ids if k != worst]
     typical = float(np.median([errors[k] for k in rest]))
     if errors[worst] <= max(MAX_MARKER_ERROR_MM, 3 * typical):
         return homography, [], float(np.median(list(errors.values())))
-    homography = _homography(corners, rest)
-    kept = [_marker_error_mm(homography, corners[k], k) for k in rest]
+    homography = _homography(corners, by_id, rest)
+    kept = [_marker_error_mm(homography, corners[k], by_id[k]) for k in rest]
     return homography, [worst], float(np.median(kept))
 
 
-def _homography(corners: dict[int, np.ndarray], ids: list[int]) -> np.ndarray:
+def _homography(
+    corners: dict[int, np.ndarray], by_id: dict[int, Marker], ids: list[int]
+) -> np.ndarray:
     src = np.concatenate([corners[k] for k in ids]).astype(np.float64)
-    dst = np.array([p for k in ids for p in geometry.marker_corners_mm(k)], dtype=np.float64)
+    dst = np.concatenate([marker_corners_mm(by_id[k]) for k in ids])
     homography, _ = cv2.findHomography(src, dst, 0)
     if homography is None:
         raise MarkersNotFound()
     return homography
 
 
-def _marker_error_mm(homography: np.ndarray, quad: np.ndarray, marker_id: int) -> float:
+def marker_corners_mm(marker: Marker) -> np.ndarray:
+    """A marker's corners in ArUco's order (top-left, top-right, bottom-right, bottom-left).
+
+    Markers are printed upright, so ArUco's corner order matches the page's.
+    """
+    (x, y), s = marker
+    return np.array([(x, y), (x + s, y), (x + s, y + s), (x, y + s)], dtype=np.float64)
+
+
+def _marker_error_mm(homography: np.ndarray, quad: np.ndarray, marker: Marker) -> float:
     mapped = cv2.perspectiveTransform(quad.reshape(-1, 1, 2).astype(np.float64), homography)
-    expected = np.array(geometry.marker_corners_mm(marker_id))
-    return float(np.max(np.linalg.norm(mapped.reshape(4, 2) - expected, axis=1)))
+    return float(np.max(np.linalg.norm(mapped.reshape(4, 2) - marker_corners_mm(marker), axis=1)))
 
 
-def _edge_warnings(shape: tuple[int, ...], corners: dict[int, np.ndarray]) -> list[str]:
-    """Warn when a marker's white quiet zone is cut off by the photo's edge."""
+def markers_at_edge(shape: tuple[int, ...], corners: dict[int, np.ndarray]) -> list[int]:
+    """Markers whose white quiet zone is cut off by the photo's edge."""
     height, width = shape[:2]
-    warnings = []
+    cut = []
     for marker_id, quad in corners.items():
         side = float(np.mean(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1)))
-        quiet = side * geometry.QUIET_ZONE_MM / geometry.MARKER_MM
+        quiet = side * MIN_QUIET_SHARE
         x, y = quad[:, 0], quad[:, 1]
         if min(x.min(), y.min(), width - 1 - x.max(), height - 1 - y.max()) < quiet:
-            warnings.append(f"marker {marker_id} is at the edge of the photo")
-    return warnings
+            cut.append(marker_id)
+    return cut
 
 
 def square_px_per_mm(homography: np.ndarray) -> float:
