@@ -59,7 +59,7 @@ HARD_EFFECTS: tuple[tuple[str, dict], ...] = (
     ("finger on a marker", {"finger_on_marker": 1}),
     ("warm colour cast", {"colour_cast": "warm"}),
     ("green colour cast", {"colour_cast": "green"}),
-    ("high-ISO noise", {"noise": 10.0}),
+    ("high-ISO noise", {"noise": 7.0}),
     ("motion blur", {"motion_px": 4.0}),
     ("7.5 px/mm", {"px_per_mm": 7.5}),
     ("JPEG quality 60", {"jpeg_quality": 60}),
@@ -100,6 +100,7 @@ class Row:
     false_blowouts: int
     seconds: float
     failed: str = ""
+    contrast_err: float | None = None  # scalp only: mean contrast, signed
 
 
 def paper_cases(n: int, seed: int, size: tuple[int, int]) -> list[Case]:
@@ -176,7 +177,14 @@ def score(case: Case, data: bytes, truth) -> Row:
         blowouts_found=sum(_near(c, flagged) for c in true_blowouts),
         false_blowouts=len(flagged) - correct,
         seconds=seconds,
+        contrast_err=_difference(
+            report.get("mean_contrast"), getattr(truth, "mean_contrast", None)
+        ),
     )
+
+
+def _difference(measured: float | None, true: float | None) -> float | None:
+    return None if measured is None or true is None else measured - true
 
 
 def _near(point: np.ndarray, others: np.ndarray) -> bool:
@@ -198,9 +206,10 @@ def _row_line(row: Row) -> str:
     if row.failed:
         return f"  {row.label:28} {row.px_per_mm:5.1f} px/mm  not measured: {row.failed}"
     d = "  n/a  " if row.diameter_err is None else f"{row.diameter_err:+.4f}"
+    c = "" if row.contrast_err is None else f"  contrast {row.contrast_err:+.3f}"
     return (
         f"  {row.label:28} {row.px_per_mm:5.1f} px/mm  count {row.count_err:+.2%}  "
-        f"diameter {d} mm  blowouts {row.blowouts_found}/{row.blowouts_true} "
+        f"diameter {d} mm{c}  blowouts {row.blowouts_found}/{row.blowouts_true} "
         f"(+{row.false_blowouts} false)  {row.seconds:.3f} s"
     )
 
@@ -211,6 +220,7 @@ def summary(name: str, rows: list[Row]) -> str:
         return f"### {name}: no photo measured"
     count = np.abs([r.count_err for r in measured]) * 100
     diam = np.array([r.diameter_err for r in measured if r.diameter_err is not None])
+    contrast = np.array([r.contrast_err for r in measured if r.contrast_err is not None])
     spacing = np.abs([r.spacing_err for r in measured if r.spacing_err is not None]) * 100
     clean = [r for r in measured if r.blowouts_true == 0]
     with_blowouts = [r for r in measured if r.blowouts_true]
@@ -237,6 +247,14 @@ def summary(name: str, rows: list[Row]) -> str:
             f"max {max(r.false_blowouts for r in clean)}"
             if clean
             else "no clean photo in the set"
+        ),
+        *(
+            [
+                f"- mean contrast error, signed: mean {contrast.mean():+.3f}, worst "
+                f"{contrast[np.argmax(np.abs(contrast))]:+.3f}"
+            ]
+            if len(contrast)
+            else []
         ),
         "- px/mm: "
         f"{min(r.px_per_mm for r in measured):.1f}–{max(r.px_per_mm for r in measured):.1f}",

@@ -30,6 +30,7 @@ class View:
     curl_mm: float = 0.0  # lift of the page's curled edges towards the camera
     curl_axis: int = 0  # 0: the page curls along x (left and right edges rise), 1: along y
     curl_centre_mm: tuple[float, float] = (50.0, 50.0)
+    dome_radius_mm: float = 0.0  # a scalp: a sphere touching the page plane at curl_centre_mm
 
     def pixels_to_mm(self, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Page millimetres seen at photo pixel centres (xs, ys), float32."""
@@ -43,7 +44,7 @@ class View:
     def mm_to_pixels(self, points_mm: np.ndarray) -> np.ndarray:
         """Photo pixels (N×2) where page points (N×2) appear: curl, perspective, then lens."""
         pts = np.asarray(points_mm, dtype=np.float64).reshape(-1, 2)
-        if self.curl_mm:
+        if self.curl_mm or self.dome_radius_mm:
             lift = self.lift_mm(pts[:, 0], pts[:, 1]) / self._height_mm()
             pts = pts + (pts - np.array(self.curl_centre_mm)) * lift[:, None]
         px = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), self.mm_to_photo).reshape(-1, 2)
@@ -86,7 +87,7 @@ class View:
         A point lifted by z towards a camera at height H appears pushed away from the point
         under the camera by (p − c)·z/H; a few fixed-point steps invert that.
         """
-        if not self.curl_mm:
+        if not (self.curl_mm or self.dome_radius_mm):
             return u, v
         height = self._height_mm()
         cu, cv = self.curl_centre_mm
@@ -98,7 +99,12 @@ class View:
         return tu, tv
 
     def lift_mm(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Height of the paper above the table: a cylinder bent along one axis."""
+        """Height of the surface towards the camera: paper curled like a cylinder bent along
+        one axis, or a scalp curving away from the plane it touches."""
+        cu, cv = self.curl_centre_mm
+        if self.dome_radius_mm:
+            r2 = np.minimum(np.square(u - cu) + np.square(v - cv), self.dome_radius_mm**2)
+            return -r2 / np.float32(2 * self.dome_radius_mm)  # the head ends at its radius
         along = u if self.curl_axis == 0 else v
         centre = self.curl_centre_mm[self.curl_axis]
         return np.float32(self.curl_mm) * np.square((along - centre) / 70.0)

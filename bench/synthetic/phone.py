@@ -34,7 +34,7 @@ class Shot:
     photo_size: tuple[int, int] | None = None
     blur_px: float | None = None  # lens blur, Gaussian sigma in photo pixels
     motion_px: float = 0.0  # length of a straight motion-blur streak
-    noise: float | None = None  # sensor noise, std in 8-bit levels before the tone curve
+    noise: float | None = None  # noise left in the JPEG, std in 8-bit levels
     jpeg_quality: int | None = None
     heic: bool = False
     distortion: float = 0.0  # radial lens distortion k1 (> 0 barrel, < 0 pincushion)
@@ -114,7 +114,8 @@ def add_sheen(rng: np.random.Generator, image: np.ndarray, where: tuple[slice, s
 
 
 def expose(rng: np.random.Generator, image: np.ndarray, shot: Shot) -> np.ndarray:
-    """Optics and sensor: blur, motion, colour cast, noise; then the tone curve; 8-bit BGR."""
+    """Optics and sensor: blur, motion, colour cast; the tone curve; then the noise a phone's
+    JPEG keeps after its own noise reduction (roughly even in 8-bit steps), and sharpening."""
     sigma = rng.uniform(0.6, 1.3) if shot.blur_px is None else shot.blur_px
     if sigma > 0:
         image = cv2.GaussianBlur(image, (0, 0), sigma)
@@ -122,12 +123,12 @@ def expose(rng: np.random.Generator, image: np.ndarray, shot: Shot) -> np.ndarra
         image = cv2.filter2D(image, -1, _streak(rng, shot.motion_px))
     if shot.colour_cast:
         image *= np.array(COLOUR_CASTS[shot.colour_cast], dtype=np.float32)
-    noise = rng.uniform(1.5, 4.0) if shot.noise is None else shot.noise
-    if noise:
-        _add_noise(rng, image, noise)
     np.clip(image, 0, 255, out=image)
     if shot.tone_curve:
         image = 255 * _srgb(image / 255)
+    noise = rng.uniform(1.0, 2.5) if shot.noise is None else shot.noise
+    if noise:
+        _add_noise(rng, image, noise)
     if shot.sharpen:
         soft = cv2.GaussianBlur(image, (0, 0), 1.2)
         image = cv2.addWeighted(image, 1 + shot.sharpen, soft, -shot.sharpen, 0)
@@ -135,7 +136,7 @@ def expose(rng: np.random.Generator, image: np.ndarray, shot: Shot) -> np.ndarra
 
 
 def _add_noise(rng: np.random.Generator, image: np.ndarray, level: float) -> None:
-    """Sensor noise: mostly shared by the three channels (luma), half as much per channel."""
+    """Noise: mostly shared by the three channels (luma), half as much per channel."""
     luma = rng.standard_normal(image.shape[:2], dtype=np.float32)
     luma *= np.float32(level)
     chroma = rng.standard_normal(image.shape, dtype=np.float32)

@@ -1,8 +1,12 @@
-"""Practice-photo analysis: from the bytes of a photo of the printed template to a report.
+"""Practice-photo analysis: from the bytes of a photo to a report.
 
 Pure functions, no Flask and no database, so the same code runs in a web request, an RQ
-worker, the CLI and the tests. The report's keys and their order are fixed by CONTRACT.md
-section 6.
+worker, the CLI and the tests:
+- ``analyze`` measures a photo of the printed template (report keys and order: CONTRACT.md
+  section 6), ``render_overlay`` draws what it found;
+- ``analyze_scalp`` measures a living scalp beside the scale sticker (section 7),
+  ``render_scalp_overlay`` draws it and ``compare_scalp`` sets fresh against healed;
+- ``check_photo`` tells at once whether a photo can be measured, and what to fix if not.
 """
 
 from __future__ import annotations
@@ -13,23 +17,41 @@ from functools import cached_property
 import numpy as np
 
 from . import geometry, quality
+from .check import PhotoCheck, check_photo
 from .decode import decode_gray
 from .dots import Dots, find_dots
-from .errors import MARKERS_NOT_FOUND, MarkersNotFound, UnreadableImage
+from .errors import (
+    MARKERS_NOT_FOUND,
+    STICKER_NOT_FOUND,
+    MarkersNotFound,
+    StickerNotFound,
+    UnreadableImage,
+)
 from .light import FULL, to_encoded
 from .markers import locate_frame
-from .overlay import render_overlay
+from .overlay import render_overlay, render_scalp_overlay
+from .problems import Problem
 from .rectify import Rectified, rectify
+from .scalp import ScalpResult, analyze_scalp, compare_scalp
 from .stats import cv, density_cell_cv, density_profile, mean_or_none, nearest_neighbour_distances
 
 __all__ = [
     "MARKERS_NOT_FOUND",
+    "STICKER_NOT_FOUND",
     "AnalysisResult",
     "MarkersNotFound",
     "MeasuredDots",
+    "PhotoCheck",
+    "Problem",
+    "ScalpResult",
+    "StickerNotFound",
     "UnreadableImage",
     "analyze",
+    "analyze_scalp",
+    "check_photo",
+    "compare_scalp",
     "render_overlay",
+    "render_scalp_overlay",
 ]
 
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -71,7 +93,7 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     and MarkersNotFound when the four markers are not all visible.
     """
     gray = decode_gray(data, max_pixels)
-    seen = quality.inspect_template(gray, locate_frame(gray))
+    seen = quality.inspect(gray, locate_frame(gray))
     rect = rectify(seen.light, seen.frame.photo_to_mm, seen.px_per_mm)
     found = find_dots(rect, seen.blur_mm * seen.px_per_mm)
     dots = _counted_dots(found, rect)
@@ -114,6 +136,7 @@ def build_report(
     area_cm2 = geometry.SQUARE_MM**2 / 100.0
     sizes = dots.diameters_mm[dots.is_well_formed]
     spacing = nearest_neighbour_distances(dots.centres_mm)
+    spacing = spacing[np.isfinite(spacing)]  # a lone dot has no nearest neighbour
     return {
         "calibrated": True,
         "px_per_mm": round(px_per_mm, 1),

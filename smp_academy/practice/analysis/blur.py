@@ -7,6 +7,10 @@ measured on the printed markers' edges, the true radius is read back from the ex
 Gaussian-blurred disc, tabulated once in units of sigma. Below one sigma the half-peak radius
 hardly depends on the true one, so such dots (a sign of a photo too blurred or too far away)
 are sized with a noise several times larger.
+
+A healed dot is itself soft (its ink spread in the skin), and is sized here as the sharp disc
+that would look the same: 0.02–0.06 mm larger than the half-darkness contour of the spread
+dot. (Its softness cannot be told from the photo's texture and noise reliably.)
 """
 
 from __future__ import annotations
@@ -36,13 +40,14 @@ def centre_fraction(u: np.ndarray) -> np.ndarray:
 def _half_peak_table() -> tuple[np.ndarray, np.ndarray]:
     """(true radius, half-peak radius) of a unit-sigma blurred disc, both in units of sigma."""
     true_u = np.concatenate([np.linspace(0.2, 4.0, 39), np.linspace(4.5, 12.0, 16)])
-    half_u = np.array([_half_peak_radius(u) for u in true_u])
+    half_u = np.array([half_peak_radius(u) for u in true_u])
     return true_u, half_u
 
 
-def _half_peak_radius(u: float) -> float:
+def half_peak_radius(u: float) -> float:
+    """Half-height radius of a disc of radius u sigmas blurred by one sigma (in sigmas)."""
     rho = np.linspace(0.0, u + 4.0, 160)
-    profile = _blurred_disc(rho, u)
+    profile = blurred_disc(rho, u)
     half = 0.5 * profile[0]
     i = int(np.argmax(profile < half))
     return float(
@@ -50,7 +55,7 @@ def _half_peak_radius(u: float) -> float:
     )
 
 
-def _blurred_disc(rho: np.ndarray, u: float) -> np.ndarray:
+def blurred_disc(rho: np.ndarray, u: float) -> np.ndarray:
     """Darkness at distance rho from the centre of a unit disc of radius u blurred by sigma 1."""
     t = np.linspace(0.0, u, 120)[None, :]
     r = rho[:, None]

@@ -17,9 +17,11 @@ import numpy as np
 
 from .blur import centre_fraction, deblurred_radii
 from .rectify import Rectified
-from .split import split_touching
+from .split import THIN_SHARE, axis_variances, split_touching
 
 MIN_DOT_MM = 0.2  # smaller specks on paper or a practice skin are dust, pores or noise
+OPENING_MM = 0.2  # narrower marks than this are lines (hairs, scratches), not dots
+LINE_VARIANCE_RATIO = 3.0  # a dot's core is round; a line's, three times longer than wide
 #: The smoothing every measurement is made on: OpenCV's 3×3 Gaussian has sigma 0.8 pixels.
 SMOOTHING_SIGMA_PX = 0.8
 #: A mark less dark than this share of the typical dot's ink (both with the blur undone) is
@@ -30,6 +32,8 @@ HALO_MIN_DARKNESS = 0.05  # darkness all round just outside a dot that makes it 
 HALO_MIN_RATIO = 0.12  # …also as a share of the dot's own ink…
 HALO_MIN_TEXTURE = 3.0  # …and in units of the bare skin's or paper's own texture
 HALO_QUANTILE = 25  # per cent, over a ring's angles
+HALO_GAPS_MM = (0.25, 0.45, 0.65)  # rings just beyond a dot's edge, where a halo shows
+BASE_GAPS_MM = (0.9, 1.2)  # rings that read the skin or paper around a dot
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Dots:
     is_blowout: np.ndarray  # N bool
     on_border: np.ndarray  # N bool, cut by the rectified image's edge
     coverage_mask: np.ndarray  # bool image, pixels at or above half their dot's peak
+    line_count: int = 0  # thin dark lines seen (hairs, scratches), left out of the dots
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,10 @@ class _Blobs:
     labels: np.ndarray  # int32 image, 0 for background
     ids: np.ndarray  # M label ids that hold a dot
     centres: np.ndarray  # M×2
-    peak: np.ndarray  # M
-    area: np.ndarray  # M, pixels at or above half the peak
-    core: np.ndarray  # int32 image: the dot's id where it is at least half its peak
+    peak: np.ndarray  # M, height above the skin or paper around the dot
+    area: np.ndarray  # M, pixels at or above half the height
+    base: np.ndarray  # M, darkness of the skin or paper around the dot
+    core: np.ndarray  # int32 image: the dot's id where it is at least half its height
 
 
 def find_dots(rect: Rectified, blur_px: float, min_dot_mm: float = MIN_DOT_MM) -> Dots:
@@ -64,15 +70,19 @@ def find_dots(rect: Rectified, blur_px: float, min_dot_mm: float = MIN_DOT_MM) -
     ``min_dot_mm`` across are left out.
     """
     smooth = cv2.GaussianBlur(rect.darkness, (3, 3), 0)
-    labels = _segment(smooth, rect.px_per_mm, min_dot_mm)
+    labels, lines = _segment(smooth, rect.px_per_mm, min_dot_mm)
     grown = _grown_labels(labels)
-    blobs = _measure(smooth, labels, grown)
+    blobs = _measure(smooth, labels, grown, rect.px_per_mm)
     sigma = float(np.hypot(blur_px, SMOOTHING_SIGMA_PX))
+    on_border = _touches_border(labels)[blobs.ids]
+    merged = _cores_touching(blobs.core)[blobs.ids]
     radius = deblurred_radii(np.sqrt(blobs.area / np.pi), sigma)
     ink = blobs.peak / centre_fraction(radius / sigma)
-    on_border = _touches_border(labels)[blobs.ids]
-    real = _not_pale(ink, on_border) & (2 * radius >= min_dot_mm * rect.px_per_mm)
-    merged = _cores_touching(blobs.core)[blobs.ids]
+    real = (
+        _not_pale(ink, on_border)
+        & (2 * radius >= min_dot_mm * rect.px_per_mm)
+        & ~_line_pieces(blobs.core, blobs.ids, radius)
+    )
     blowout = _blowouts(smooth, blobs, grown, radius, ink, rect.px_per_mm)
     coverage = np.isin(blobs.core, blobs.ids[real]) if not real.all() else blobs.core > 0
     return Dots(
@@ -83,6 +93,7 @@ def find_dots(rect: Rectified, blur_px: float, min_dot_mm: float = MIN_DOT_MM) -
         blowout[real],
         on_border[real],
         coverage,
+        lines,
     )
 
 
@@ -101,22 +112,44 @@ def segmentation_threshold(smooth: np.ndarray) -> float:
     return float(np.clip(0.4 * typical, 0.1, high))
 
 
-def _segment(smooth: np.ndarray, px_per_mm: float, min_dot_mm: float) -> np.ndarray:
-    """One label per dot: components above the low threshold, specks dropped, touching split."""
-    mask = smooth > segmentation_threshold(smooth)
+def _segment(smooth: np.ndarray, px_per_mm: float, min_dot_mm: float) -> tuple[np.ndarray, int]:
+    """One label per dot: components above the low threshold, specks dropped, touching split;
+    and how many thin lines the threshold alone would have let in.
+
+    The threshold is applied after a grey opening with a disc of about the smallest dot's
+    size, which leaves dots standing and wipes out what is narrower: hairs, scratches, the fine
+    lines printed on practice skins.
+    """
+    threshold = segmentation_threshold(smooth)
+    size = max(3, round(OPENING_MM * px_per_mm) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    opened = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, disc)
+    mask = opened > threshold
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
     min_area = np.pi / 4 * (min_dot_mm * px_per_mm) ** 2
     keep = stats[:, cv2.CC_STAT_AREA] >= max(min_area, 4)
     keep[0] = False
-    median_area = float(np.median(stats[keep, cv2.CC_STAT_AREA])) if keep.any() else 0.0
-    return split_touching(labels, smooth, stats, keep, median_area)
+    lines = _count_lines(smooth > threshold, OPENING_MM * px_per_mm)
+    return split_touching(labels, smooth, stats, keep), lines
 
 
-def _measure(smooth: np.ndarray, labels: np.ndarray, grown: np.ndarray) -> _Blobs:
-    """Centre, peak and half-peak area of every labelled dot, all on the smoothed map.
+def _count_lines(mask: np.ndarray, width_px: float) -> int:
+    """Components of a mask longer than three widths of a line ``width_px`` wide and narrower
+    than it: hairs and scratches."""
+    n, labels = cv2.connectedComponents(mask.view(np.uint8), connectivity=8)
+    minor, major = axis_variances(labels, n)
+    thin = np.sqrt(12 * minor) < width_px
+    long = np.sqrt(12 * major) > 3 * width_px
+    return int(np.count_nonzero(thin[1:] & long[1:]))
 
-    Each dot may reach a couple of pixels beyond its segmentation label: a faint dot's
-    half-peak edge can lie below the segmentation threshold.
+
+def _measure(smooth: np.ndarray, labels: np.ndarray, grown: np.ndarray, px_per_mm: float) -> _Blobs:
+    """Centre, height and half-height area of every labelled dot, all on the smoothed map.
+
+    A dot's height is its peak above the skin or paper just around it (a ring a millimetre
+    out, its median), so pores, blotches, shine and neighbours' skirts under and around a dot
+    do not make it look larger. Each dot may reach a couple of pixels beyond its segmentation
+    label: a faint dot's half-height edge can lie below the segmentation threshold.
     """
     n = int(labels.max()) + 1
     fg = grown > 0
@@ -125,15 +158,28 @@ def _measure(smooth: np.ndarray, labels: np.ndarray, grown: np.ndarray) -> _Blob
     ys, xs = np.nonzero(fg)
     inner = labels[fg] > 0
     cx, cy = _weighted_centres(lab[inner], np.clip(val[inner], 0, None), xs[inner], ys[inner], n)
-    peak = _peak_at(smooth, cx, cy)
-    is_core = val >= 0.5 * peak[lab]
+    rough = np.sqrt(np.bincount(labels.ravel(), minlength=n) / np.pi)
+    base = _ring_quantile(
+        smooth, grown, np.column_stack([cx, cy]), rough, np.arange(n), BASE_GAPS_MM, px_per_mm, 50
+    )
+    base = np.nan_to_num(base)
+    height = _peak_at(smooth, cx, cy) - base
+    is_core = val >= base[lab] + 0.5 * height[lab]
     area = np.bincount(lab[is_core], minlength=n).astype(np.float64)
-    ids = np.nonzero(area > 0)[0]
+    ids = np.nonzero((area > 0) & (height > 0))[0]
     ids = ids[ids > 0]
     core = np.zeros(labels.shape, dtype=np.int32)
     core[ys[is_core], xs[is_core]] = lab[is_core]
     centres = np.column_stack([cx, cy])[ids]
-    return _Blobs(labels, ids, centres, peak[ids].astype(np.float64), area[ids], core)
+    return _Blobs(
+        labels,
+        ids,
+        centres,
+        height[ids].astype(np.float64),
+        area[ids],
+        base[ids],
+        core,
+    )
 
 
 def _not_pale(ink: np.ndarray, on_border: np.ndarray) -> np.ndarray:
@@ -142,6 +188,16 @@ def _not_pale(ink: np.ndarray, on_border: np.ndarray) -> np.ndarray:
     if len(whole) == 0:
         return np.ones(len(ink), dtype=bool)
     return ink >= PALE_RATIO * float(np.median(whole))
+
+
+def _line_pieces(core: np.ndarray, ids: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """Marks whose half-height core is long and much thinner than a typical dot: pieces of a
+    hair or a scratch that crossed or touched a dot and were split off with it."""
+    minor, major = axis_variances(core, int(core.max()) + 1)
+    minor, major = minor[ids], major[ids]
+    width = np.sqrt(12 * minor)
+    typical = 2 * float(np.median(radius)) if len(radius) else 0.0
+    return (major > LINE_VARIANCE_RATIO * minor) & (width < THIN_SHARE * typical)
 
 
 def _cores_touching(core: np.ndarray) -> np.ndarray:
@@ -226,9 +282,11 @@ def _blowouts(
     if len(radius) == 0:
         return np.zeros(0, dtype=bool)
     too_big = radius**2 > BLOWOUT_AREA_RATIO * np.median(radius**2)
-    ring = _ring_darkness(
-        smooth, grown, blobs.centres, np.sqrt(blobs.area / np.pi), blobs.ids, px_per_mm
+    radii = np.sqrt(blobs.area / np.pi)
+    ring = _ring_quantile(
+        smooth, grown, blobs.centres, radii, blobs.ids, HALO_GAPS_MM, px_per_mm, HALO_QUANTILE
     )
+    ring = np.nan_to_num(ring - blobs.base)
     texture = _texture(smooth, grown, px_per_mm)
     halo = ring > np.maximum(
         HALO_MIN_RATIO * ink, max(HALO_MIN_DARKNESS, HALO_MIN_TEXTURE * texture)
@@ -245,38 +303,39 @@ def _texture(smooth: np.ndarray, grown: np.ndarray, px_per_mm: float) -> float:
     return 1.4826 * float(np.median(np.abs(bare - np.median(bare))))
 
 
-def _ring_darkness(
+def _ring_quantile(
     smooth: np.ndarray,
-    labels: np.ndarray,
+    owners: np.ndarray,
     centres: np.ndarray,
     radii: np.ndarray,
     ids: np.ndarray,
+    gaps_mm: tuple[float, ...],
     px_per_mm: float,
+    quantile: int,
 ) -> np.ndarray:
-    """Darkness on rings just outside each dot that a halo would darken all round.
+    """Darkness on rings ``gaps_mm`` beyond each dot's edge: per ring the ``quantile`` (per
+    cent) over 16 angles, averaged over the rings; NaN where no sample could be read.
 
-    Samples on another dot (or its skirt) are left out, and each ring is read at a low
-    quantile over its angles: a neighbour darkens a ring on one side, a halo on every side.
+    Samples on another dot (or its skirt) are left out. A low quantile reads what darkens a
+    ring all round (a halo), not what darkens it on one side (a neighbour, a pore).
     """
-    gaps = [max(0.25 * px_per_mm, 3.0), max(0.45 * px_per_mm, 4.0), max(0.65 * px_per_mm, 5.0)]
+    gaps = np.maximum(np.array(gaps_mm) * px_per_mm, 3.0 + np.arange(len(gaps_mm)))
     angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
-    rings = radii[:, None, None] + np.array(gaps)[None, :, None]
+    rings = radii[:, None, None] + gaps[None, :, None]
     xs = (centres[:, 0, None, None] + rings * np.cos(angles)).reshape(len(centres), -1)
     ys = (centres[:, 1, None, None] + rings * np.sin(angles)).reshape(len(centres), -1)
     values = cv2.remap(smooth, xs.astype(np.float32), ys.astype(np.float32), cv2.INTER_LINEAR)
-    ix = np.clip(np.round(xs).astype(int), 0, labels.shape[1] - 1)
-    iy = np.clip(np.round(ys).astype(int), 0, labels.shape[0] - 1)
-    owner = labels[iy, ix]
+    ix = np.clip(np.round(xs).astype(int), 0, owners.shape[1] - 1)
+    iy = np.clip(np.round(ys).astype(int), 0, owners.shape[0] - 1)
+    owner = owners[iy, ix]
     usable = (owner == 0) | (owner == ids[:, None])
     shape = (len(centres), len(gaps), len(angles))
     ordered = np.sort(np.where(usable, values, np.inf).reshape(shape), axis=2)
     counts = usable.reshape(shape).sum(axis=2)
-    pick = np.maximum((counts - 1) * HALO_QUANTILE // 100, 0)[..., None]
-    quantile = np.take_along_axis(ordered, pick, axis=2)[..., 0]
-    quantile = np.where(counts > 0, quantile, np.nan)
-    read = np.isfinite(quantile)
-    return np.where(
-        read.any(axis=1),
-        np.where(read, quantile, 0).sum(axis=1) / np.maximum(read.sum(axis=1), 1),
-        0.0,
-    )
+    pick = np.maximum((counts - 1) * quantile // 100, 0)[..., None]
+    per_ring = np.take_along_axis(ordered, pick, axis=2)[..., 0]
+    read = counts > 0
+    total = np.where(read, per_ring, 0).sum(axis=1)
+    rings_read = read.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(rings_read > 0, total / rings_read, np.nan)

@@ -18,3 +18,15 @@ class MarkersNotFound(ValueError):
     def __init__(self, message: str = MARKERS_NOT_FOUND, missing: list[int] | None = None):
         super().__init__(message)
         self.missing = list(missing or [])
+
+
+STICKER_NOT_FOUND = (
+    "scale sticker not found: stick it flat beside the area and photograph both from above"
+)
+
+
+class StickerNotFound(ValueError):
+    """The scale sticker (ArUco id 10) is not visible, so a scalp photo cannot be calibrated."""
+
+    def __init__(self, message: str = STICKER_NOT_FOUND) -> None:
+        super().__init__(message)

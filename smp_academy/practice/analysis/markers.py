@@ -200,10 +200,13 @@ def markers_at_edge(shape: tuple[int, ...], corners: dict[int, np.ndarray]) -> l
     return cut
 
 
-def square_px_per_mm(homography: np.ndarray) -> float:
-    """The photo's own sampling of the working square: sqrt(its area in pixels) / its side."""
-    side = geometry.SQUARE_MM
-    square = np.array([[0, 0], [side, 0], [side, side], [0, side]], dtype=np.float64)
+def square_px_per_mm(
+    homography: np.ndarray, origin: float = 0.0, side: float = geometry.SQUARE_MM
+) -> float:
+    """The photo's own sampling of a square region (the working square unless told):
+    sqrt(its area in pixels) / its side."""
+    lo, hi = origin, origin + side
+    square = np.array([[lo, lo], [hi, lo], [hi, hi], [lo, hi]], dtype=np.float64)
     mm_to_photo = np.linalg.inv(homography)
     quad = cv2.perspectiveTransform(square.reshape(-1, 1, 2), mm_to_photo).reshape(4, 2)
     return float(np.sqrt(abs(cv2.contourArea(quad.astype(np.float32))))) / side

@@ -37,6 +37,14 @@ def markers_missing(missing: list[int], names: dict[int, str] = MARKER_NAMES) ->
     )
 
 
+def sticker_missing() -> Problem:
+    return Problem(
+        "markers_missing",
+        "scale sticker not found",
+        "stick it flat on the scalp beside the area and keep it, with its white border, in view",
+    )
+
+
 def marker_hidden(marker_id: int, names: dict[int, str] = MARKER_NAMES) -> Problem:
     return Problem(
         "marker_hidden",
@@ -82,6 +90,14 @@ def glare(area_mm2: float) -> Problem:
         "glare",
         f"glare: {area_mm2:.0f} mm² of the measured area is blown out",
         "avoid direct light or flash; tilt the light, not the phone",
+    )
+
+
+def hair(lines: int) -> Problem:
+    return Problem(
+        "hair",
+        f"hair among the dots ({lines} strands seen): stubble may be counted as dots",
+        "photograph freshly shaved skin, or trim the stubble short around the sticker",
     )
 
 

@@ -7,15 +7,14 @@ about. Problems do not stop the analysis, but say when the numbers deserve less 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import geometry, problems
-from .edges import Marker, covered_markers, edge_blur_mm, photo_encoding
+from .edges import covered_markers, edge_blur_mm, photo_encoding
 from .light import FULL, light16
-from .markers import FrameFit, refine_frame, square_px_per_mm
+from .markers import FrameFit, Marker, refine_frame, square_px_per_mm
 from .problems import Problem
 from .rectify import MIN_PX_PER_MM, choose_px_per_mm, warp_box
 
@@ -47,24 +46,36 @@ class Inspection:
         return [p.warning for p in self.problems]
 
 
-def inspect(
-    gray: np.ndarray,
-    coarse: FrameFit,
-    by_id: dict[int, Marker],
-    names: dict[int, str],
-    region_mm: tuple[float, float],
-    sampling: Callable[[np.ndarray], float],
-) -> Inspection:
-    """Inspect a photo whose markers were found (``coarse``, fitted on the 8-bit photo).
+@dataclass(frozen=True)
+class Layout:
+    """What is photographed: markers by id (corner and side, mm), their names for messages,
+    the measured square (origin, side), a box inside it that is not skin (x0, y0, x1, y1, or
+    None) and the least sampling the measurement needs."""
 
-    ``by_id`` gives each marker's place in the frame's millimetres, ``region_mm`` the measured
-    square (origin, side) and ``sampling(homography)`` the photo's pixels per mm over it.
-    """
+    markers: dict[int, Marker]
+    names: dict[int, str]
+    region_mm: tuple[float, float]
+    hidden_mm: tuple[float, float, float, float] | None
+    min_px_per_mm: float
+
+
+TEMPLATE = Layout(
+    geometry.template_markers(),
+    problems.MARKER_NAMES,
+    (0.0, geometry.SQUARE_MM),
+    None,
+    MIN_PX_PER_MM,
+)
+
+
+def inspect(gray: np.ndarray, coarse: FrameFit, layout: Layout = TEMPLATE) -> Inspection:
+    """Inspect a photo whose markers were found (``coarse``, fitted on the 8-bit photo)."""
+    by_id, names = layout.markers, layout.names
     ids, markers = list(by_id), list(by_id.values())
     encoding = photo_encoding(gray, coarse.photo_to_mm, PATCH_PX_PER_MM, markers)
     light = light16(gray, encoding)
     frame = refine_frame(light, coarse, by_id, names)
-    photo_px_per_mm = sampling(frame.photo_to_mm)
+    photo_px_per_mm = square_px_per_mm(frame.photo_to_mm, *layout.region_mm)
     px_per_mm = choose_px_per_mm(photo_px_per_mm)
     blur_mm = edge_blur_mm(light, frame.photo_to_mm, px_per_mm, markers)
     hidden = {p.message for p in frame.problems if p.code == "marker_hidden"}
@@ -75,30 +86,19 @@ def inspect(
     found = [
         *frame.problems,
         *(p for p in covered if p.message not in hidden),
-        *resolution_problem(photo_px_per_mm),
+        *resolution_problem(photo_px_per_mm, layout.min_px_per_mm),
         *blur_problem(blur_mm),
-        *glare_problem(light, frame.photo_to_mm, region_mm),
+        *glare_problem(light, frame.photo_to_mm, layout.region_mm, layout.hidden_mm),
     ]
     return Inspection(encoding, light, frame, photo_px_per_mm, px_per_mm, blur_mm, tuple(found))
 
 
-def inspect_template(gray: np.ndarray, coarse: FrameFit) -> Inspection:
-    """The inspection of a template photo: four markers around the working square."""
-    return inspect(
-        gray,
-        coarse,
-        geometry.template_markers(),
-        problems.MARKER_NAMES,
-        (0.0, geometry.SQUARE_MM),
-        square_px_per_mm,
-    )
-
-
-def resolution_problem(photo_px_per_mm: float) -> list[Problem]:
-    """Below about 8 px/mm a 0.8 mm dot is only a handful of pixels across."""
-    if photo_px_per_mm >= MIN_PX_PER_MM:
+def resolution_problem(photo_px_per_mm: float, minimum: float) -> list[Problem]:
+    """Below about 8 px/mm a 0.8 mm dot is only a handful of pixels across (10 px/mm for the
+    finer dots on a scalp)."""
+    if photo_px_per_mm >= minimum:
         return []
-    return [problems.low_resolution(photo_px_per_mm, MIN_PX_PER_MM)]
+    return [problems.low_resolution(photo_px_per_mm, minimum)]
 
 
 def blur_problem(sigma_mm: float) -> list[Problem]:
@@ -107,16 +107,23 @@ def blur_problem(sigma_mm: float) -> list[Problem]:
 
 
 def glare_problem(
-    light: np.ndarray, photo_to_mm: np.ndarray, region_mm: tuple[float, float]
+    light: np.ndarray,
+    photo_to_mm: np.ndarray,
+    region_mm: tuple[float, float],
+    hidden_mm: tuple[float, float, float, float] | None,
 ) -> list[Problem]:
     """Saturated pixels in the measured region: dots under a reflection cannot be seen.
 
     White paper exposed brightly saturates without hiding anything, so glare is only looked
-    for when the region's typical tone is well below white.
+    for when the region's typical tone is well below white; the white sticker is left out.
     """
     origin, side = region_mm
     region = warp_box(light, photo_to_mm, GLARE_PX_PER_MM, (origin, origin), side)
-    if float(np.median(region)) >= GLARE_MAX_MEDIAN * FULL:
+    keep = np.ones(region.shape, dtype=bool)
+    if hidden_mm is not None:
+        x0, y0, x1, y1 = (round((v - origin) * GLARE_PX_PER_MM) for v in hidden_mm)
+        keep[max(y0, 0) : y1, max(x0, 0) : x1] = False
+    if float(np.median(region[keep])) >= GLARE_MAX_MEDIAN * FULL:
         return []
-    area_mm2 = np.count_nonzero(region >= SATURATED * FULL) / GLARE_PX_PER_MM**2
+    area_mm2 = np.count_nonzero((region >= SATURATED * FULL) & keep) / GLARE_PX_PER_MM**2
     return [problems.glare(area_mm2)] if area_mm2 >= MIN_GLARE_MM2 else []

@@ -8,7 +8,7 @@ would throw away the dot edges we measure. The photo arrives as 16-bit linear li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -69,12 +69,43 @@ def rectify(
     px_per_mm: float,
     origin_mm: float = 0.0,
     side_mm: float = geometry.SQUARE_MM,
+    hidden_mm: tuple[float, float, float, float] | None = None,
 ) -> Rectified:
-    """Warp a square region (with its margin) out of the photo and compute its darkness map."""
+    """Warp a square region (with its margin) out of the photo and compute its darkness map.
+
+    A box ``hidden_mm`` (x0, y0, x1, y1) that is not skin — the white scale sticker — is painted
+    over with the skin's level around it before the background is estimated (a bright patch
+    would make the skin beside it look dark) and reads no darkness.
+    """
     margin = MARGIN_MM
     start = origin_mm - margin
     warped = warp_box(light, photo_to_mm, px_per_mm, (start, start), side_mm + 2 * margin)
-    return Rectified(warped, darkness_map(warped, px_per_mm), px_per_mm, margin, origin_mm)
+    rect = Rectified(warped, np.zeros(0, np.float32), px_per_mm, margin, origin_mm)
+    if hidden_mm is None:
+        return replace(rect, darkness=darkness_map(warped, px_per_mm))
+    rows, cols = _box_slices(rect, hidden_mm)
+    filled = warped.copy()
+    filled[rows, cols] = _level_around(warped, rows, cols, round(px_per_mm))
+    darkness = darkness_map(filled, px_per_mm)
+    darkness[rows, cols] = 0.0
+    return replace(rect, darkness=darkness)
+
+
+def _box_slices(rect: Rectified, box_mm: tuple[float, float, float, float]):
+    x0, y0, x1, y1 = box_mm
+    (c0, r0), (c1, r1) = np.round(rect.to_px(np.array([[x0, y0], [x1, y1]]))).astype(int)
+    return slice(max(r0, 0), r1 + 1), slice(max(c0, 0), c1 + 1)
+
+
+def _level_around(image: np.ndarray, rows: slice, cols: slice, band: int) -> int:
+    """Median of a band ``band`` pixels wide around a box."""
+    outer = image[
+        max(rows.start - band, 0) : rows.stop + band, max(cols.start - band, 0) : cols.stop + band
+    ]
+    inner_mask = np.ones(outer.shape, dtype=bool)
+    top, left = rows.start - max(rows.start - band, 0), cols.start - max(cols.start - band, 0)
+    inner_mask[top : top + rows.stop - rows.start, left : left + cols.stop - cols.start] = False
+    return int(np.median(outer[inner_mask]))
 
 
 def warp_box(

@@ -21,30 +21,36 @@ ELONGATED_VARIANCE_RATIO = 1.8
 SADDLE_RATIO = 0.85  # two distance peaks are two dots when the ridge between them dips this low
 #: A row of more dots than this is a line or an edge (a cut edge, a crease, a pen stroke).
 MAX_ROW_DOTS = 8
+#: An elongated blob narrower than this share of a typical dot is a line (a hair, a scratch).
+THIN_SHARE = 0.6
 
 
 def split_touching(
-    labels: np.ndarray, smooth: np.ndarray, stats: np.ndarray, keep: np.ndarray, median_area: float
+    labels: np.ndarray, smooth: np.ndarray, stats: np.ndarray, keep: np.ndarray
 ) -> np.ndarray:
     """Relabel so that touching dots get one label each (and lines none).
 
-    Blobs larger than a typical dot, or more elongated than a round dot can be, are examined.
+    Blobs larger than a typical dot (the median round blob), or more elongated than a round
+    dot can be, are examined.
     """
     out = np.where(keep[labels], labels, 0).astype(np.int32)
     next_label = len(stats)
-    minor, major = _axis_variances(out, len(stats))
+    minor, major = axis_variances(out, len(stats))
     elongated = major > ELONGATED_VARIANCE_RATIO * minor
-    big = keep & (stats[:, cv2.CC_STAT_AREA] > SPLIT_AREA_RATIO * median_area)
-    radius = np.sqrt(median_area / np.pi)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    typical = areas[keep & ~elongated] if (keep & ~elongated).any() else areas[keep]
+    median_area = float(np.median(typical)) if len(typical) else 0.0
+    big = keep & (areas > SPLIT_AREA_RATIO * median_area)
+    radius = np.sqrt(median_area / np.pi)  # of a typical dot
     for label in np.nonzero(big | (keep & elongated))[0]:
         x, y, w, h = stats[label, :4]
         roi = out[y : y + h, x : x + w]
         blob = roi == label
         parts = _split_blob(blob, smooth[y : y + h, x : x + w], radius)
         if parts is not None:
-            parts = _split_rows(parts)
+            parts = _split_rows(parts, radius)
         elif elongated[label]:
-            parts = _split_elongated(blob)
+            parts = _split_elongated(blob, radius)
         if parts is None:
             continue
         for part in range(2, int(parts.max()) + 1):
@@ -54,7 +60,7 @@ def split_touching(
     return out
 
 
-def _axis_variances(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def axis_variances(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Each label's pixel variance across and along its main axis (minor, major)."""
     ys, xs = np.nonzero(labels)
     lab = labels[ys, xs]
@@ -95,15 +101,15 @@ def _split_blob(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.nda
     return parts
 
 
-def _split_rows(parts: np.ndarray) -> np.ndarray:
+def _split_rows(parts: np.ndarray, radius: float) -> np.ndarray:
     """Split further every part that is itself dots in a row (a saddle filled in by blur)."""
     out = parts.copy()
     next_part = int(parts.max()) + 1
-    minor, major = _axis_variances(parts, next_part)
+    minor, major = axis_variances(parts, next_part)
     for part in np.nonzero(major > ELONGATED_VARIANCE_RATIO * minor)[0]:
         if part == 0:
             continue
-        pieces = _split_elongated(parts == part)
+        pieces = _split_elongated(parts == part, radius)
         if pieces is None:
             continue
         out[(pieces == 0) & (parts == part)] = 0
@@ -113,15 +119,16 @@ def _split_rows(parts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _split_elongated(blob: np.ndarray) -> np.ndarray | None:
+def _split_elongated(blob: np.ndarray, radius: float) -> np.ndarray | None:
     """Split an elongated blob into the n dots of a row along its long axis.
 
     Overlapping dots blurred together can lose the saddle between them, but their outline
     stays elongated, while a blowout (however large) stays round. A row of discs is as wide
     as one disc: its variance across, r²/4, gives the area of one dot, and the blob's area in
     such dots gives n. For n equal discs in a row with spacing s, the variance along the row
-    exceeds the variance across it by s²(n²−1)/12, which gives the spacing. None for a blob
-    that is not a row; all zeros for a row too long to be dots.
+    exceeds the variance across it by s²(n²−1)/12, which gives the spacing. A blob much
+    thinner than a typical dot (of ``radius``) is a line: a hair, a scratch, a crease. None for
+    a blob that is not a row; all zeros for a line or a row too long to be dots.
     """
     ys, xs = np.nonzero(blob)
     pts = np.column_stack([xs, ys]).astype(np.float64)
@@ -132,7 +139,7 @@ def _split_elongated(blob: np.ndarray) -> np.ndarray | None:
     if n < 2 or major < ELONGATED_VARIANCE_RATIO * minor:
         return None
     parts = np.zeros(blob.shape, dtype=np.int32)
-    if n > MAX_ROW_DOTS:
+    if n > MAX_ROW_DOTS or np.sqrt(12 * minor) < THIN_SHARE * 2 * radius:
         return parts
     spacing = np.sqrt(12 * (major - minor) / (n * n - 1))
     offsets = (np.arange(n) - (n - 1) / 2) * spacing
