@@ -27,6 +27,9 @@ BACKGROUND_PX_PER_MM = 4.0
 #: included), so that they show up as darkness against it.
 BACKGROUND_FEATURE_MM = 4.5
 
+#: How much larger than drawn a sticker may have been cut.
+HIDDEN_SLACK_MM = 0.5
+
 #: Beyond a dot's edge its blurred skirt fades within this distance.
 SKIRT_MM = 0.3
 
@@ -73,9 +76,10 @@ def rectify(
 ) -> Rectified:
     """Warp a square region (with its margin) out of the photo and compute its darkness map.
 
-    A box ``hidden_mm`` (x0, y0, x1, y1) that is not skin — the white scale sticker — is painted
-    over with the skin's level around it before the background is estimated (a bright patch
-    would make the skin beside it look dark) and reads no darkness.
+    A box ``hidden_mm`` (x0, y0, x1, y1) that is not skin — the white scale sticker — reads no
+    darkness, and is painted over (with HIDDEN_SLACK_MM more, for a sticker cut a little large)
+    with the skin's level around it before the background is estimated: a bright patch would
+    make the skin beside it look dark.
     """
     margin = MARGIN_MM
     start = origin_mm - margin
@@ -83,11 +87,13 @@ def rectify(
     rect = Rectified(warped, np.zeros(0, np.float32), px_per_mm, margin, origin_mm)
     if hidden_mm is None:
         return replace(rect, darkness=darkness_map(warped, px_per_mm))
-    rows, cols = _box_slices(rect, hidden_mm)
+    x0, y0, x1, y1 = hidden_mm
+    slack = HIDDEN_SLACK_MM
+    rows, cols = _box_slices(rect, (x0 - slack, y0 - slack, x1 + slack, y1 + slack))
     filled = warped.copy()
     filled[rows, cols] = _level_around(warped, rows, cols, round(px_per_mm))
     darkness = darkness_map(filled, px_per_mm)
-    darkness[rows, cols] = 0.0
+    darkness[_box_slices(rect, hidden_mm)] = 0.0
     return replace(rect, darkness=darkness)
 
 
