@@ -124,4 +124,3 @@ def test_gradient_is_judged_band_by_band():
 @pytest.mark.parametrize("bad", [None, {}, {"calibrated": False}])
 def test_no_suggestions_without_a_calibrated_report(bad):
     assert suggest_levels(RUBRIC, TARGET, bad, EXTRAS) == {}
-

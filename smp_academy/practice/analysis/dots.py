@@ -27,7 +27,9 @@ SMOOTHING_SIGMA_PX = 0.8
 #: A mark less dark than this share of the typical dot's ink (both with the blur undone) is
 #: texture, not pigment.
 PALE_RATIO = 0.45
-BLOWOUT_AREA_RATIO = 2.5  # a dot this much larger than the median is a blowout
+BLOWOUT_AREA_RATIO = 2.5  # a dot this much larger than the median is a blowout…
+ROUND_VARIANCE_RATIO = 1.6  # …when it is round: no more elongated than this…
+MIN_SOLIDITY = 0.88  # …and filling this share of its convex hull
 HALO_MIN_DARKNESS = 0.05  # darkness all round just outside a dot that makes it a blowout…
 HALO_MIN_RATIO = 0.12  # …also as a share of the dot's own ink…
 HALO_MIN_TEXTURE = 3.0  # …and in units of the bare skin's or paper's own texture
@@ -278,10 +280,15 @@ def _blowouts(
     ink: np.ndarray,
     px_per_mm: float,
 ) -> np.ndarray:
-    """Dots spread far beyond the median size, or wrapped in a diffuse halo of pigment."""
+    """Dots spread far beyond the median size, or wrapped in a diffuse halo of pigment.
+
+    A spread dot is one round blot; a large blob that is not round is a cluster of touching
+    dots the splitting could not separate, which is no blowout.
+    """
     if len(radius) == 0:
         return np.zeros(0, dtype=bool)
     too_big = radius**2 > BLOWOUT_AREA_RATIO * np.median(radius**2)
+    too_big[too_big] = _round(blobs.core, blobs.ids[too_big])
     radii = np.sqrt(blobs.area / np.pi)
     ring = _ring_quantile(
         smooth, grown, blobs.centres, radii, blobs.ids, HALO_GAPS_MM, px_per_mm, HALO_QUANTILE
@@ -292,6 +299,29 @@ def _blowouts(
         HALO_MIN_RATIO * ink, max(HALO_MIN_DARKNESS, HALO_MIN_TEXTURE * texture)
     )
     return too_big | halo
+
+
+def _round(core: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Whether each dot's half-height core is round: hardly elongated and nearly convex."""
+    if len(ids) == 0:
+        return np.zeros(0, dtype=bool)
+    ys, xs = np.nonzero(np.isin(core, ids))
+    owner = core[ys, xs]
+    order = np.argsort(owner, kind="stable")
+    bounds = (
+        np.searchsorted(owner[order], ids, side="left"),
+        np.searchsorted(owner[order], ids, side="right"),
+    )
+    points = np.column_stack([xs, ys])[order].astype(np.float32)
+    round_ = np.zeros(len(ids), dtype=bool)
+    for i, (lo, hi) in enumerate(zip(*bounds, strict=True)):
+        pts = points[lo:hi]
+        if len(pts) < 5:
+            continue
+        minor, major = np.maximum(np.linalg.eigvalsh(np.cov(pts.T)), 1e-9)
+        hull = cv2.contourArea(cv2.convexHull(pts))
+        round_[i] = major <= ROUND_VARIANCE_RATIO * minor and len(pts) >= MIN_SOLIDITY * hull
+    return round_
 
 
 def _texture(smooth: np.ndarray, grown: np.ndarray, px_per_mm: float) -> float:

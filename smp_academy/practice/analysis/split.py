@@ -48,9 +48,9 @@ def split_touching(
         blob = roi == label
         parts = _split_blob(blob, smooth[y : y + h, x : x + w], radius)
         if parts is not None:
-            parts = _split_rows(parts, radius)
+            parts = _split_rows(parts, smooth[y : y + h, x : x + w], radius)
         elif elongated[label]:
-            parts = _split_elongated(blob, radius)
+            parts = _split_elongated(blob, smooth[y : y + h, x : x + w], radius)
         if parts is None:
             continue
         for part in range(2, int(parts.max()) + 1):
@@ -84,9 +84,7 @@ def _split_blob(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.nda
     The peaks are found on the blob's half-darkness core, whose necks are thinner than the
     low-threshold outline's.
     """
-    values = darkness[blob]
-    k = (9 * len(values)) // 10
-    core = blob & (darkness >= 0.5 * np.partition(values, k)[k])  # half the 90th percentile
+    core = _core(blob, darkness)
     padded = cv2.copyMakeBorder(core.view(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     dist = cv2.distanceTransform(padded, cv2.DIST_L2, 5)
     peaks = _distance_peaks(dist, radius)
@@ -101,7 +99,15 @@ def _split_blob(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.nda
     return parts
 
 
-def _split_rows(parts: np.ndarray, radius: float) -> np.ndarray:
+def _core(blob: np.ndarray, darkness: np.ndarray) -> np.ndarray:
+    """The blob's pixels at least half as dark as its darkest tenth: close to the dots' true
+    outlines, where the low-threshold outline is swollen by blur."""
+    values = darkness[blob]
+    k = (9 * len(values)) // 10
+    return blob & (darkness >= 0.5 * np.partition(values, k)[k])
+
+
+def _split_rows(parts: np.ndarray, darkness: np.ndarray, radius: float) -> np.ndarray:
     """Split further every part that is itself dots in a row (a saddle filled in by blur)."""
     out = parts.copy()
     next_part = int(parts.max()) + 1
@@ -109,7 +115,7 @@ def _split_rows(parts: np.ndarray, radius: float) -> np.ndarray:
     for part in np.nonzero(major > ELONGATED_VARIANCE_RATIO * minor)[0]:
         if part == 0:
             continue
-        pieces = _split_elongated(parts == part, radius)
+        pieces = _split_elongated(parts == part, darkness, radius)
         if pieces is None:
             continue
         out[(pieces == 0) & (parts == part)] = 0
@@ -119,23 +125,27 @@ def _split_rows(parts: np.ndarray, radius: float) -> np.ndarray:
     return out
 
 
-def _split_elongated(blob: np.ndarray, radius: float) -> np.ndarray | None:
+def _split_elongated(blob: np.ndarray, darkness: np.ndarray, radius: float) -> np.ndarray | None:
     """Split an elongated blob into the n dots of a row along its long axis.
 
     Overlapping dots blurred together can lose the saddle between them, but their outline
     stays elongated, while a blowout (however large) stays round. A row of discs is as wide
-    as one disc: its variance across, r²/4, gives the area of one dot, and the blob's area in
-    such dots gives n. For n equal discs in a row with spacing s, the variance along the row
-    exceeds the variance across it by s²(n²−1)/12, which gives the spacing. A blob much
-    thinner than a typical dot (of ``radius``) is a line: a hair, a scratch, a crease. None for
-    a blob that is not a row; all zeros for a line or a row too long to be dots.
+    as one disc: its variance across, r²/4, gives the area of one dot, and the row's area in
+    such dots gives n (both read on the blob's core, which blur swells less than its outline).
+    For n equal discs in a row with spacing s, the variance along the row exceeds the variance
+    across it by s²(n²−1)/12, which gives the spacing. A blob much thinner than a typical dot
+    (of ``radius``) is a line: a hair, a scratch, a crease. None for a blob that is not a row;
+    all zeros for a line or a row too long to be dots.
     """
     ys, xs = np.nonzero(blob)
-    pts = np.column_stack([xs, ys]).astype(np.float64)
+    core_ys, core_xs = np.nonzero(_core(blob, darkness))
+    if len(core_xs) < 3:
+        return None
+    pts = np.column_stack([core_xs, core_ys]).astype(np.float64)
     mean = pts.mean(axis=0)
     eigvals, eigvecs = np.linalg.eigh(np.cov(pts.T) + np.eye(2) / 12)
     minor, major = np.maximum(eigvals, 1e-9)
-    n = round(len(xs) / (4 * np.pi * minor))
+    n = round(len(core_xs) / (4 * np.pi * minor))
     if n < 2 or major < ELONGATED_VARIANCE_RATIO * minor:
         return None
     parts = np.zeros(blob.shape, dtype=np.int32)
