@@ -126,11 +126,14 @@ def _centred(dots: Dots) -> Dots:
 
 
 def _healed(rng: np.random.Generator, dots: Dots) -> tuple[Dots, np.ndarray, float]:
-    """Healing: every dot's ink spreads in the skin (a Gaussian of 0.03–0.08 mm), the whole
-    area fades by 20–45 %, and about 6 % of the dots are gone."""
+    """Healing: every dot's ink has migrated outwards (its disc 10–35 % wider) and its edge
+    softened in the skin (a Gaussian of 0.02–0.05 mm), the whole area fades by 20–45 %, and
+    about 6 % of the dots are gone."""
     kept = rng.random(len(dots.centres)) > 0.06
     dots = Dots(*(np.asarray(getattr(dots, f.name))[kept] for f in dataclasses.fields(Dots)))
-    spread = rng.uniform(0.03, 0.08) * rng.uniform(0.8, 1.2, len(dots.centres))
+    grown = dots.radii * rng.uniform(1.1, 1.35) * rng.uniform(0.95, 1.05, len(dots.radii))
+    dots = dataclasses.replace(dots, radii=grown)
+    spread = rng.uniform(0.02, 0.05) * rng.uniform(0.8, 1.2, len(dots.centres))
     return dots, spread, float(rng.uniform(0.55, 0.8))
 
 

@@ -92,7 +92,7 @@ def rectify(
     rows, cols = _box_slices(rect, (x0 - slack, y0 - slack, x1 + slack, y1 + slack))
     filled = warped.copy()
     filled[rows, cols] = _level_around(warped, rows, cols, round(px_per_mm))
-    darkness = darkness_map(filled, px_per_mm)
+    darkness = darkness_map(warped, px_per_mm, estimate_background(filled, px_per_mm))
     darkness[_box_slices(rect, hidden_mm)] = 0.0
     return replace(rect, darkness=darkness)
 
@@ -141,14 +141,17 @@ def warp_box(
     )
 
 
-def darkness_map(light: np.ndarray, px_per_mm: float) -> np.ndarray:
+def darkness_map(
+    light: np.ndarray, px_per_mm: float, background: np.ndarray | None = None
+) -> np.ndarray:
     """1 − light / background light, where the background is the photo with every dot closed
-    over.
+    over (unless given).
 
     Dividing by the local background removes lighting gradients and the skin's own tone at once,
     so one threshold serves pale paper and dark skin alike.
     """
-    background = estimate_background(light, px_per_mm)
+    if background is None:
+        background = estimate_background(light, px_per_mm)
     darkness = 1.0 - light.astype(np.float32) / background
     return darkness - bare_level(darkness, px_per_mm)
 
