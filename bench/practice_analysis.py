@@ -15,9 +15,11 @@ Three sets of photos with known dots:
 
 For each set it prints count error, mean diameter error (signed mean and absolute), spacing
 error, blowout recall and false blowouts per clean photo, and the analysis time (in-process,
-cv2.setNumThreads(1)); then the whole-process time of `flask --app smp_academy practice
-analyze`. Photos are 4000×3000 (12 MP) unless --size says otherwise; --cache keeps rendered
-photos between runs (rendering costs more than analysing).
+cv2.setNumThreads(1)) with, interleaved, a bare baseline on the same bytes (decode + threshold
++ connected components), whose ratio holds on a noisy shared machine; then the whole-process
+time of `flask --app smp_academy practice analyze`. Photos are 4000×3000 (12 MP) unless
+--size says otherwise; --cache keeps rendered photos between runs (rendering costs more than
+analysing).
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class Row:
     blowouts_found: int
     false_blowouts: int
     seconds: float
+    baseline_seconds: float = 0.0
     failed: str = ""
     contrast_err: float | None = None  # scalp only: mean contrast, signed
 
@@ -155,12 +158,23 @@ def rendered(case: Case, cache: Path | None, set_name: str) -> tuple[bytes, obje
     return value
 
 
+def baseline(data: bytes) -> float:
+    """Seconds for the least any pipeline must do: decode, threshold, label."""
+    start = time.perf_counter()
+    gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if gray is not None:  # OpenCV cannot read HEIC: no baseline for it
+        _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        cv2.connectedComponents(mask)
+    return time.perf_counter() - start if gray is not None else float("nan")
+
+
 def score(case: Case, data: bytes, truth) -> Row:
+    base = baseline(data)
     start = time.perf_counter()
     try:
         result = case.analyse(data)
     except (MarkersNotFound, StickerNotFound) as error:
-        return Row(case.label, truth.px_per_mm, 0, None, None, 0, 0, 0, 0.0, str(error))
+        return Row(case.label, truth.px_per_mm, 0, None, None, 0, 0, 0, 0.0, base, str(error))
     seconds = time.perf_counter() - start
     report, dots = result.report, result.dots
     flagged = dots.centres_mm[dots.is_blowout]
@@ -177,6 +191,7 @@ def score(case: Case, data: bytes, truth) -> Row:
         blowouts_found=sum(_near(c, flagged) for c in true_blowouts),
         false_blowouts=len(flagged) - correct,
         seconds=seconds,
+        baseline_seconds=base,
         contrast_err=_difference(
             report.get("mean_contrast"), getattr(truth, "mean_contrast", None)
         ),
@@ -228,6 +243,8 @@ def summary(name: str, rows: list[Row]) -> str:
         1, sum(r.blowouts_true for r in with_blowouts)
     )
     times = [r.seconds for r in measured]
+    ratios = np.array([r.seconds / r.baseline_seconds for r in measured])
+    ratios = ratios[np.isfinite(ratios)]
     lines = [
         f"### {name} ({len(measured)} of {len(rows)} photos measured)",
         "",
@@ -237,6 +254,7 @@ def summary(name: str, rows: list[Row]) -> str:
         _stat_line("mean diameter error (abs)", np.abs(diam), "{:.3f} mm"),
         _stat_line("nn spacing error (abs)", spacing, "{:.2f} %"),
         _stat_line("analysis time", np.array(times), "{:.3f} s"),
+        _stat_line("  ÷ bare baseline (decode, threshold, label)", ratios, "{:.1f}×"),
         "",
         f"- mean diameter error, signed: mean {diam.mean():+.4f} mm, median "
         f"{np.median(diam):+.4f} mm ({np.sum(diam > 0)} over, {np.sum(diam < 0)} under)",

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import geometry, quality
 from .check import PhotoCheck, check_photo
-from .decode import decode_gray
+from .decode import DEFAULT_MAX_PIXELS, decode_gray
 from .dots import Dots, find_dots
 from .errors import (
     MARKERS_NOT_FOUND,
@@ -53,8 +53,6 @@ __all__ = [
     "render_overlay",
     "render_scalp_overlay",
 ]
-
-DEFAULT_MAX_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import problems
-from .decode import decode_gray
+from .decode import DEFAULT_MAX_PIXELS, decode_gray
 from .errors import MarkersNotFound, StickerNotFound, UnreadableImage
 from .markers import locate_frame
 from .problems import Problem
 from .quality import inspect
 from .scalp import measure_scalp
-
-DEFAULT_MAX_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)

@@ -65,14 +65,17 @@ class _Blobs:
     core: np.ndarray  # int32 image: the dot's id where it is at least half its height
 
 
-def find_dots(rect: Rectified, blur_px: float, min_dot_mm: float = MIN_DOT_MM) -> Dots:
+def find_dots(
+    rect: Rectified, blur_px: float, min_dot_mm: float = MIN_DOT_MM, count_lines: bool = False
+) -> Dots:
     """Segment, split and measure every dot in the rectified image (margin included).
 
     ``blur_px`` is the photo's blur (Gaussian sigma) in rectified pixels; marks smaller than
-    ``min_dot_mm`` across are left out.
+    ``min_dot_mm`` across are left out; ``count_lines`` also counts hairs and scratches.
     """
     smooth = cv2.GaussianBlur(rect.darkness, (3, 3), 0)
-    labels, lines = _segment(smooth, rect.px_per_mm, min_dot_mm)
+    labels, threshold = _segment(smooth, rect.px_per_mm, min_dot_mm)
+    lines = _count_lines(smooth > threshold, OPENING_MM * rect.px_per_mm) if count_lines else 0
     grown = _grown_labels(labels)
     blobs = _measure(smooth, labels, grown, rect.px_per_mm)
     sigma = float(np.hypot(blur_px, SMOOTHING_SIGMA_PX))
@@ -114,9 +117,9 @@ def segmentation_threshold(smooth: np.ndarray) -> float:
     return float(np.clip(0.4 * typical, 0.1, high))
 
 
-def _segment(smooth: np.ndarray, px_per_mm: float, min_dot_mm: float) -> tuple[np.ndarray, int]:
+def _segment(smooth: np.ndarray, px_per_mm: float, min_dot_mm: float) -> tuple[np.ndarray, float]:
     """One label per dot: components above the low threshold, specks dropped, touching split;
-    and how many thin lines the threshold alone would have let in.
+    and that threshold.
 
     The threshold is applied after a grey opening with a disc of about the smallest dot's
     size, which leaves dots standing and wipes out what is narrower: hairs, scratches, the fine
@@ -131,13 +134,12 @@ def _segment(smooth: np.ndarray, px_per_mm: float, min_dot_mm: float) -> tuple[n
     min_area = np.pi / 4 * (min_dot_mm * px_per_mm) ** 2
     keep = stats[:, cv2.CC_STAT_AREA] >= max(min_area, 4)
     keep[0] = False
-    lines = _count_lines(smooth > threshold, OPENING_MM * px_per_mm)
-    return split_touching(labels, smooth, stats, keep), lines
+    return split_touching(labels, smooth, stats, keep), threshold
 
 
 def _count_lines(mask: np.ndarray, width_px: float) -> int:
-    """Components of a mask longer than three widths of a line ``width_px`` wide and narrower
-    than it: hairs and scratches."""
+    """Components of the thresholded map (before the opening took them out) narrower than
+    ``width_px`` and longer than three such widths: hairs and scratches."""
     n, labels = cv2.connectedComponents(mask.view(np.uint8), connectivity=8)
     minor, major = axis_variances(labels, n)
     thin = np.sqrt(12 * minor) < width_px

@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from . import geometry, problems
-from .decode import decode_gray
+from .decode import DEFAULT_MAX_PIXELS, decode_gray
 from .dots import Dots, find_dots
 from .errors import MarkersNotFound, StickerNotFound
 from .light import FULL, to_encoded
@@ -26,7 +26,6 @@ from .quality import Layout, inspect
 from .rectify import Rectified, rectify
 from .stats import cv, mean_or_none, nearest_neighbour_distances
 
-DEFAULT_MAX_PIXELS = 40_000_000
 #: Scalp dots are 0.2–0.5 mm fresh; stubble seen end-on is about 0.1 mm.
 SCALP_MIN_DOT_MM = 0.15
 #: The contract asks for 10 px/mm or more over the sticker.
@@ -92,7 +91,7 @@ def measure_scalp(gray: np.ndarray) -> ScalpResult:
     rect = rectify(
         seen.light, seen.frame.photo_to_mm, seen.px_per_mm, origin, side, SCALP.hidden_mm
     )
-    found = find_dots(rect, seen.blur_mm * seen.px_per_mm, SCALP_MIN_DOT_MM)
+    found = find_dots(rect, seen.blur_mm * seen.px_per_mm, SCALP_MIN_DOT_MM, count_lines=True)
     dots, spacing = _counted_dots(found, rect)
     found_problems = (*seen.problems, *_hair_problem(found.line_count, len(found.centres_px)))
     warnings = [p.warning for p in found_problems]

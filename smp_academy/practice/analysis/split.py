@@ -108,11 +108,12 @@ def _core(blob: np.ndarray, darkness: np.ndarray) -> np.ndarray:
 
 
 def _split_rows(parts: np.ndarray, darkness: np.ndarray, radius: float) -> np.ndarray:
-    """Split further every part that is itself dots in a row (a saddle filled in by blur)."""
+    """Split further every part that is itself dots in a row (a saddle filled in by blur);
+    only a part larger than a dot can be."""
     out = parts.copy()
     next_part = int(parts.max()) + 1
-    minor, major = axis_variances(parts, next_part)
-    for part in np.nonzero(major > ELONGATED_VARIANCE_RATIO * minor)[0]:
+    areas = np.bincount(parts.ravel())
+    for part in np.nonzero(areas > SPLIT_AREA_RATIO * np.pi * radius**2)[0]:
         if part == 0:
             continue
         pieces = _split_elongated(parts == part, darkness, radius)
