@@ -103,6 +103,7 @@ class Row:
     seconds: float
     baseline_seconds: float = 0.0
     failed: str = ""
+    warned: bool = False  # the report warned about the photo
     contrast_err: float | None = None  # scalp only: mean contrast, signed
 
 
@@ -192,6 +193,7 @@ def score(case: Case, data: bytes, truth) -> Row:
         false_blowouts=len(flagged) - correct,
         seconds=seconds,
         baseline_seconds=base,
+        warned=bool(report["warnings"]),
         contrast_err=_difference(
             report.get("mean_contrast"), getattr(truth, "mean_contrast", None)
         ),
@@ -225,7 +227,7 @@ def _row_line(row: Row) -> str:
     return (
         f"  {row.label:28} {row.px_per_mm:5.1f} px/mm  count {row.count_err:+.2%}  "
         f"diameter {d} mm{c}  blowouts {row.blowouts_found}/{row.blowouts_true} "
-        f"(+{row.false_blowouts} false)  {row.seconds:.3f} s"
+        f"(+{row.false_blowouts} false)  {row.seconds:.3f} s" + ("  [warned]" if row.warned else "")
     )
 
 
@@ -277,6 +279,16 @@ def summary(name: str, rows: list[Row]) -> str:
         "- px/mm: "
         f"{min(r.px_per_mm for r in measured):.1f}–{max(r.px_per_mm for r in measured):.1f}",
     ]
+    warned = [r for r in measured if r.warned]
+    if warned:
+        quiet = np.abs([r.count_err for r in measured if not r.warned]) * 100
+        kinds = ", ".join(sorted({r.label for r in warned}))
+        lines.append(
+            f"- {len(warned)} photos warned about ({kinds}); "
+            f"count error on the others: median {np.median(quiet):.2f} %, worst {quiet.max():.2f} %"
+            if len(quiet)
+            else f"- all {len(warned)} photos warned about"
+        )
     failed = [r for r in rows if r.failed]
     if failed:
         lines.append("- not measured: " + "; ".join(f"{r.label} ({r.failed})" for r in failed))

@@ -96,3 +96,8 @@ def test_the_check_is_fast_on_a_12_mp_photo():
         cv2.setNumThreads(threads)
     assert check.ok
     assert seconds < 1.0  # 0.1–0.2 s on an idle core; the margin is for a shared machine
+
+
+def test_an_unknown_kind_of_photo_is_a_programming_error(photo_set):
+    with pytest.raises(ValueError, match="unknown kind"):
+        check_photo(photo_set[0].jpeg, kind="selfie")

@@ -20,6 +20,8 @@ from .problems import Problem
 from .quality import inspect
 from .scalp import measure_scalp
 
+KINDS = ("template", "scalp")
+
 
 @dataclass(frozen=True)
 class PhotoCheck:
@@ -37,7 +39,9 @@ def check_photo(
     data: bytes, *, kind: str = "template", max_pixels: int = DEFAULT_MAX_PIXELS
 ) -> PhotoCheck:
     """Check a photo of the practice template (``kind="template"``) or of a scalp beside the
-    scale sticker (``kind="scalp"``); never raises for bad input."""
+    scale sticker (``kind="scalp"``); never raises for a bad photo."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of photo {kind!r}: one of {', '.join(KINDS)}")
     try:
         gray = decode_gray(data, max_pixels)
     except UnreadableImage as error:

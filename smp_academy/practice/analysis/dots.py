@@ -139,11 +139,11 @@ def _segment(smooth: np.ndarray, px_per_mm: float, min_dot_mm: float) -> tuple[n
 
 def _count_lines(mask: np.ndarray, width_px: float) -> int:
     """Components of the thresholded map (before the opening took them out) narrower than
-    ``width_px`` and longer than three such widths: hairs and scratches."""
+    ``width_px`` and longer than 2.5 such widths: hairs and scratches."""
     n, labels = cv2.connectedComponents(mask.view(np.uint8), connectivity=8)
     minor, major = axis_variances(labels, n)
     thin = np.sqrt(12 * minor) < width_px
-    long = np.sqrt(12 * major) > 3 * width_px
+    long = np.sqrt(12 * major) > 2.5 * width_px
     return int(np.count_nonzero(thin[1:] & long[1:]))
 
 

@@ -31,9 +31,8 @@ SCALP_MIN_DOT_MM = 0.15
 #: The contract asks for 10 px/mm or more over the sticker.
 SCALP_MIN_PX_PER_MM = 10.0
 STICKER_NAMES = {geometry.STICKER_ID: "scale sticker"}
-#: Strands of hair among the dots worth a warning: at least this many, and this share of dots.
-MIN_HAIRS = 5
-HAIR_SHARE = 0.01
+#: Strands of hair around the sticker (a 36 mm square) worth a warning.
+MIN_HAIRS = 10
 _HALF = geometry.STICKER_SIDE_MM / 2
 
 SCALP = Layout(
@@ -93,7 +92,7 @@ def measure_scalp(gray: np.ndarray) -> ScalpResult:
     )
     found = find_dots(rect, seen.blur_mm * seen.px_per_mm, SCALP_MIN_DOT_MM, count_lines=True)
     dots, spacing = _counted_dots(found, rect)
-    found_problems = (*seen.problems, *_hair_problem(found.line_count, len(found.centres_px)))
+    found_problems = (*seen.problems, *_hair_problem(found.line_count))
     warnings = [p.warning for p in found_problems]
     report = build_scalp_report(dots, spacing, rect.px_per_mm, warnings)
     return ScalpResult(
@@ -101,9 +100,9 @@ def measure_scalp(gray: np.ndarray) -> ScalpResult:
     )
 
 
-def _hair_problem(lines: int, dots: int) -> list[Problem]:
+def _hair_problem(lines: int) -> list[Problem]:
     """Long thin strands are left out, but where they are many, short ones get counted."""
-    return [problems.hair(lines)] if lines >= max(MIN_HAIRS, HAIR_SHARE * dots) else []
+    return [problems.hair(lines)] if lines >= MIN_HAIRS else []
 
 
 def locate_sticker(gray: np.ndarray):
