@@ -144,6 +144,8 @@ class Photo(db.Model):
         state_type(AnalysisStatus), default=AnalysisStatus.PENDING
     )
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # numbers the analysis measures beyond the report (e.g. the density CV over 1 cm² cells)
+    analysis_extras: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     analysis_error: Mapped[str | None] = mapped_column(Text)
     overlay_key: Mapped[str | None] = mapped_column(String(200))
 

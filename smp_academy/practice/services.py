@@ -181,6 +181,7 @@ def analyze_photo(photo_id: int) -> None:
     storage.save(overlay_key, render_overlay(result), "image/png")
     photo.overlay_key = overlay_key
     photo.analysis = json.loads(json.dumps(result.report))
+    photo.analysis_extras = json.loads(json.dumps(result.extras))
     photo.analysis_status = AnalysisStatus.DONE
     photo.analysis_error = None
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from bench.synthetic import make_photo
 from smp_academy.core.storage import LocalStorage
 from smp_academy.extensions import db
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.models import Submission
 from tests import factories
 from tests.grading import helpers

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
+from bench.synthetic import make_photo
 from smp_academy.admin import demo
 from smp_academy.admin.content import load_content
 from smp_academy.admin.content_sync import report_table, save_sync_result, sync_content
@@ -28,7 +29,6 @@ from smp_academy.courses import services as courses
 from smp_academy.extensions import db
 from smp_academy.grading import services as grading
 from smp_academy.practice import services as practice
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.models import Exercise
 from smp_academy.quizzes import services as quizzes
 from smp_academy.verification import services as verification

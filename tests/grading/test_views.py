@@ -9,13 +9,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bench.synthetic import make_photo
 from smp_academy.core import clock
 from smp_academy.core.storage import LocalStorage
 from smp_academy.extensions import db
 from smp_academy.grading import services
 from smp_academy.grading.models import Grade
 from smp_academy.practice import services as practice
-from smp_academy.practice.analysis.synthetic import make_photo
 from tests import factories
 from tests.conftest import AuthActions, csrf_token
 from tests.grading import helpers

@@ -11,13 +11,13 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from bench.synthetic import make_photo
 from smp_academy.core import jobs
 from smp_academy.core.errors import Conflict
 from smp_academy.core.storage import LocalStorage, new_key
 from smp_academy.extensions import db
 from smp_academy.grading import services as grading
 from smp_academy.practice import services
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.models import Photo, Submission, SubmissionState
 from tests import factories
 from tests.conftest import AuthActions, csrf_token
