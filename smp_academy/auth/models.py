@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from smp_academy.core.clock import now_utc
 from smp_academy.core.roles import Role
 from smp_academy.core.types import UTCDateTime, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(f"role IN ({ROLE_VALUES})", name="role_known"),)
 
@@ -58,7 +58,7 @@ class User(db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. The cookie holds only a random token whose hash is stored here,
     so logging out, deactivation or a password change ends a session for real."""
 
@@ -74,7 +74,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class Throttle(db.Model):
+class Throttle(Model):
     """Failed attempts under one key (an account, an address) in the current window, and the
     lock they earned. In the database, so every worker sees the same count."""
 

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 
-class Exercise(db.Model):
+class Exercise(Model):
     __tablename__ = "exercises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ STATE_LABELS = {
 }
 
 
-class Submission(db.Model):
+class Submission(Model):
     """One version of a trainee's work on an exercise; a resubmission is a new version linked
     to the previous one. Never edited by the trainee once submitted."""
 
@@ -123,7 +123,7 @@ class Submission(db.Model):
         return STATE_LABELS[self.state]
 
 
-class Photo(db.Model):
+class Photo(Model):
     """A validated, re-encoded photo (metadata stripped) and its automatic analysis."""
 
     __tablename__ = "photos"
