@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from html import escape
 
-from smp_academy.core.pdf import render_pdf
 from smp_academy.practice.analysis import geometry
 from smp_academy.practice.analysis.markers import marker_bits
 
@@ -59,6 +58,8 @@ def render_template_pdf(
     exercise_title: str | None = None, trainee_name: str | None = None
 ) -> bytes:
     """The template as PDF bytes."""
+    from smp_academy.core.pdf import render_pdf  # WeasyPrint only when a PDF is made
+
     return render_pdf(template_html(exercise_title, trainee_name))
 
 
@@ -165,6 +166,8 @@ def _sheet_svg(shapes: str) -> str:
 
 def render_sticker_sheet_pdf() -> bytes:
     """The sticker sheet as PDF bytes."""
+    from smp_academy.core.pdf import render_pdf  # WeasyPrint only when a PDF is made
+
     return render_pdf(sticker_sheet_html())
 
 
