@@ -37,7 +37,7 @@ class User(Model):
     )
 
     # Flask-Login's interface; ``session_token`` is set by the loader for the current request.
-    session_token = None
+    session_token: str | None = None
 
     @property
     def is_active(self) -> bool:

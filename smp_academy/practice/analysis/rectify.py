@@ -49,7 +49,7 @@ class Rectified:
         offset = self.margin_mm - self.origin_mm
         return (np.asarray(px, dtype=np.float64) + 0.5) / self.px_per_mm - offset
 
-    def to_px(self, mm: np.ndarray) -> np.ndarray:
+    def to_px(self, mm: np.ndarray | float) -> np.ndarray:
         """Millimetres → pixel coordinates (x, y)."""
         offset = self.margin_mm - self.origin_mm
         return (np.asarray(mm, dtype=np.float64) + offset) * self.px_per_mm - 0.5
