@@ -70,9 +70,9 @@ def edge_blur_mm(
     """
     estimates = []
     for marker in markers:
-        xs: list[float] = []
-        zs: list[float] = []
-        edge_index: list[int] = []
+        xs: list[np.ndarray] = []  # one array per edge
+        zs: list[np.ndarray] = []
+        edge_index: list[np.ndarray] = []
         for offsets, values in marker_strips(light, photo_to_mm, px_per_mm, marker):
             level = _edge_levels(offsets, np.median(values, axis=0).astype(np.float32))
             if level is None:
