@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from flask import request
 from flask_limiter import Limiter
@@ -33,6 +34,11 @@ def _client_address() -> str:
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:  # db.Model is made at run time; to a type checker it is the declarative base
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -141,3 +141,12 @@ def test_demo_is_idempotent(app):
         assert account.email in second.stdout and account.password in second.stdout
         user = signin.authenticate(account.email, account.password, "127.0.0.1").user
         assert user is not None and user.role == account.role.value
+
+
+def test_demo_refuses_a_production_configuration(monkeypatch, tmp_path):
+    from tests.support import separate_app
+
+    with separate_app(PRODUCTION=True, SIGNING_KEY_PATH="k", SIGNING_CERT_PATH="c") as app:
+        result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 2
+    assert "never loaded in production" in result.output

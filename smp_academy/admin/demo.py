@@ -299,6 +299,8 @@ def ensure_case_in_progress(trainee: User, instructor: User) -> None:
 @unit_of_work
 def demo() -> None:
     """Load demo accounts and data (idempotent) and print them."""
+    if current_app.config["PRODUCTION"]:
+        raise BadInput("demo data has well-known passwords and is never loaded in production")
     users = {account.email: ensure_account(account) for account in DEMO_ACCOUNTS}
     ensure_cohort(users)
     instructor = users["instructor@example.com"]

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from smp_academy.core.clock import now_utc
 from smp_academy.core.roles import Role
 from smp_academy.core.types import UTCDateTime, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(f"role IN ({ROLE_VALUES})", name="role_known"),)
 
@@ -39,7 +39,9 @@ class User(db.Model):
     )
 
     # Flask-Login's interface; ``session_token`` is set by the loader for the current request.
-    session_token = None
+    # Not a column: the ORM must leave this plain annotation alone.
+    __allow_unmapped__ = True
+    session_token: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -60,7 +62,7 @@ class User(db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. The cookie holds only a random token whose hash is stored here,
     so logging out, deactivation or a password change ends a session for real."""
 
@@ -76,7 +78,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class Throttle(db.Model):
+class Throttle(Model):
     """Failed attempts under one key (an account, an address) in the current window, and the
     lock they earned. In the database, so every worker sees the same count."""
 
@@ -95,7 +97,7 @@ class DeletionState(enum.StrEnum):
     CANCELLED = "cancelled"  # withdrawn by the trainee
 
 
-class DeletionRequest(db.Model):
+class DeletionRequest(Model):
     """A trainee's request to delete their account, confirmed by an admin. Kept after the
     deletion as the record that it happened (and of what was kept, in ``outcome``)."""
 

@@ -53,7 +53,7 @@ def read_link(token: str, purpose: str) -> tuple[User, dict[str, Any]]:
     superseded links with a message that says what to do."""
     noun = NOUNS[purpose]
     try:
-        data = _serializer(purpose).loads(token, max_age=_lifetime(purpose).total_seconds())
+        data = _serializer(purpose).loads(token, max_age=int(_lifetime(purpose).total_seconds()))
     except SignatureExpired:
         raise ValidationFailed(f"This {noun} has expired. Ask for a new one.") from None
     except BadSignature:

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 
-class Certification(db.Model):
+class Certification(Model):
     __tablename__ = "certifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +40,7 @@ class Certification(db.Model):
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """One issued certificate. ``cycle`` numbers the holder's periods of a certification;
     only one live (not superseded) certificate may exist per holder, certification and cycle."""
 

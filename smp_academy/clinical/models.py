@@ -33,7 +33,7 @@ from smp_academy.clinical.checklists import (
 )
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime, enum_values, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 
 def _one_of(column: str, values: list[str]) -> str:
@@ -44,7 +44,7 @@ LEVELS = enum_values(SupervisionLevel)
 PHOTO_KINDS = ["before", "after", "healed", "consent"]
 
 
-class ClientCase(db.Model):
+class ClientCase(Model):
     """One client treated by one trainee over several sessions."""
 
     __tablename__ = "client_cases"
@@ -78,7 +78,7 @@ class ClientCase(db.Model):
     )
 
 
-class Consent(db.Model):
+class Consent(Model):
     """The client's consent, given before the first session: on screen or as a scanned form."""
 
     __tablename__ = "client_consents"
@@ -98,7 +98,7 @@ class Consent(db.Model):
     case: Mapped[ClientCase] = relationship(back_populates="consent", lazy="raise")
 
 
-class Screening(db.Model):
+class Screening(Model):
     """A medical screening; the newest one decides whether a session may take place."""
 
     __tablename__ = "client_screenings"
@@ -115,7 +115,7 @@ class Screening(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
-class TreatmentSession(db.Model):
+class TreatmentSession(Model):
     """One treatment session, logged by the trainee; its supervisor signs it off."""
 
     __tablename__ = "client_sessions"
@@ -161,7 +161,7 @@ class TreatmentSession(db.Model):
         return self.supervisor_id is None
 
 
-class SignOff(db.Model):
+class SignOff(Model):
     """A supervisor's observed-procedure form for one session. Immutable once written."""
 
     __tablename__ = "session_sign_offs"
@@ -196,7 +196,7 @@ class SignOff(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
-class SignOffInvitation(db.Model):
+class SignOffInvitation(Model):
     """A single-use, expiring link for an external supervisor to sign one session off; only
     the token's SHA-256 is stored."""
 
@@ -216,7 +216,7 @@ class SignOffInvitation(db.Model):
     session: Mapped[TreatmentSession] = relationship(lazy="joined")
 
 
-class HealedReview(db.Model):
+class HealedReview(Model):
     """A healed review in one of the windows after the last session."""
 
     __tablename__ = "healed_reviews"
@@ -237,7 +237,7 @@ class HealedReview(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
-class ReviewReminder(db.Model):
+class ReviewReminder(Model):
     """A reminder that a review window opened, sent once per case and window."""
 
     __tablename__ = "healed_review_reminders"
@@ -249,7 +249,7 @@ class ReviewReminder(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
-class ClientPhoto(db.Model):
+class ClientPhoto(Model):
     """A photo of a client's scalp (or of the signed consent form): cleaned by the practice
     upload pipeline, private, erased with the case's media."""
 
@@ -277,7 +277,7 @@ class ClientPhoto(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """An examiner's observed hygiene procedure or practical exam (pass or fail per item).
     Immutable; a correction is a new version superseding the old one."""
 
@@ -304,7 +304,7 @@ class Assessment(db.Model):
     examiner = relationship("User", foreign_keys=[examiner_id], lazy="joined")
 
 
-class CpdEntry(db.Model):
+class CpdEntry(Model):
     """Continuing education in the CPD log, with a photo or scan of its evidence."""
 
     __tablename__ = "cpd_entries"

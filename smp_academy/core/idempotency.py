@@ -112,4 +112,4 @@ def forget_old() -> int:
     result = db.session.execute(
         delete(IdempotentRequest).where(IdempotentRequest.created_at < now_utc() - KEEP_FOR)
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # a DML result has a rowcount

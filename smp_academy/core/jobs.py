@@ -133,7 +133,7 @@ def _resolve(name: str) -> Callable[..., Any]:
 
 def _record_failure(job_id: int, error: Exception) -> None:
     """Count the attempt; retry later with back-off, or keep it as failed for the admins."""
-    attempts = db.session.scalar(select(Job.attempts).where(Job.id == job_id)) + 1
+    attempts = (db.session.scalar(select(Job.attempts).where(Job.id == job_id)) or 0) + 1
     retry = attempts < MAX_ATTEMPTS
     db.session.execute(
         update(Job)

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model, db
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which object, and when. Append-only."""
 
     __tablename__ = "audit_events"
@@ -41,7 +41,7 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail: written in the transaction that caused it, delivered after commit."""
 
     __tablename__ = "outbox_messages"
@@ -56,7 +56,7 @@ class OutboxMessage(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An in-app message to one user (e.g. "your submission was graded")."""
 
     __tablename__ = "notifications"
@@ -76,7 +76,7 @@ class JobState(enum.StrEnum):
     FAILED = "failed"
 
 
-class Job(db.Model):
+class Job(Model):
     """A background job, written in the transaction of the data it concerns (a transactional
     outbox): dispatched after that commit, dispatched again by maintenance while it stays
     pending, marked done in the job's own transaction."""
@@ -102,7 +102,7 @@ class Job(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-class IdempotentRequest(db.Model):
+class IdempotentRequest(Model):
     """The answer to a non-idempotent request sent with an idempotency key, kept so that a
     retry (a lost response, a double click) gets the same answer instead of doing it twice."""
 

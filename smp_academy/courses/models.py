@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 
 class PrerequisitesMode(enum.StrEnum):
@@ -33,7 +33,7 @@ class PrerequisitesMode(enum.StrEnum):
     ADVISORY = "advisory"
 
 
-class Course(db.Model):
+class Course(Model):
     __tablename__ = "courses"
     __table_args__ = (
         CheckConstraint(
@@ -67,7 +67,7 @@ class Course(db.Model):
     )
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     """A lesson; its HTML is rendered once per content version, at sync."""
 
     __tablename__ = "lessons"
@@ -95,7 +95,7 @@ class Lesson(db.Model):
     course: Mapped[Course] = relationship(back_populates="lessons", lazy="raise")
 
 
-class Figure(db.Model):
+class Figure(Model):
     """A course figure, kept in the database so every web process can serve it."""
 
     __tablename__ = "figures"
@@ -114,7 +114,7 @@ class CohortRole(enum.StrEnum):
     INSTRUCTOR = "instructor"
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     """A group of trainees taught and graded by its instructors. An intake cohort takes the
     trainees who register on their own, so that their work reaches an instructor."""
 
@@ -136,7 +136,7 @@ class Cohort(db.Model):
     )
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     __tablename__ = "cohort_members"
     __table_args__ = (
         UniqueConstraint("cohort_id", "user_id"),
@@ -153,7 +153,7 @@ class CohortMember(db.Model):
     user = relationship("User", lazy="raise")
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     __tablename__ = "enrolments"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
@@ -165,7 +165,7 @@ class Enrolment(db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     __tablename__ = "lesson_progress"
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 
-class Grade(db.Model):
+class Grade(Model):
     __tablename__ = "grades"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +33,7 @@ class Grade(db.Model):
     )
 
 
-class Pin(db.Model):
+class Pin(Model):
     """A numbered note at a point of a photo, in relative coordinates (0–1)."""
 
     __tablename__ = "pins"
@@ -52,7 +52,7 @@ class Pin(db.Model):
     grade: Mapped[Grade] = relationship(back_populates="pins", lazy="raise")
 
 
-class ReusableComment(db.Model):
+class ReusableComment(Model):
     __tablename__ = "reusable_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

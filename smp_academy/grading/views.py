@@ -127,7 +127,7 @@ def grade_submission(submission_id: int):
     if not form.is_submitted():
         form.feedback.data = start.feedback
     exercise = submission.exercise
-    report = next((p.analysis for p in submission.photos if p.analysis), None)
+    measured = next((p for p in submission.photos if p.analysis), None)
     return render_template(
         "grading/grade.html",
         submission=submission,
@@ -136,7 +136,12 @@ def grade_submission(submission_id: int):
         grades=grades,
         start=start,
         action=ActionForm(),
-        suggestions=suggest_levels(exercise.rubric, exercise.spec.get("target", {}), report),
+        suggestions=suggest_levels(
+            exercise.rubric,
+            exercise.spec.get("target", {}),
+            measured and measured.analysis,
+            measured and measured.analysis_extras,
+        ),
         comments=comments.comments_of(current_user),
         comment_form=CommentForm(),
         previous=db.session.get(Submission, submission.previous_id)
@@ -256,13 +261,18 @@ def show_submission(submission_id: int):
     submission = db.get_or_404(Submission, submission_id)
     require(can_view_trainee_work(current_user, submission.trainee_id), hide=True)
     exercise = submission.exercise
-    report = next((p.analysis for p in submission.photos if p.analysis), None)
+    measured = next((p for p in submission.photos if p.analysis), None)
     return render_template(
         "grading/submission.html",
         submission=submission,
         exercise=exercise,
         grades=services.grades_of(submission),
-        suggestions=suggest_levels(exercise.rubric, exercise.spec.get("target", {}), report),
+        suggestions=suggest_levels(
+            exercise.rubric,
+            exercise.spec.get("target", {}),
+            measured and measured.analysis,
+            measured and measured.analysis_extras,
+        ),
         previous=db.session.get(Submission, submission.previous_id)
         if submission.previous_id
         else None,

@@ -12,16 +12,10 @@ from typing import Any
 
 from smp_academy.core.content_files import ContentReader, plain, slug_check
 from smp_academy.core.yaml_lines import LineDict, line_of
+from smp_academy.practice.suggestions import MEASURES
 
-RUBRIC_MEASURES = (
-    "density",
-    "gradient",
-    "dot_size",
-    "size_consistency",
-    "spacing",
-    "coverage",
-    "blowouts",
-)
+#: what the automatic analysis can judge a criterion by (see practice.suggestions)
+RUBRIC_MEASURES = tuple(MEASURES)
 TARGET_NUMBERS = (
     "density_per_cm2",
     "mean_diameter_mm",

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 
-class Exercise(db.Model):
+class Exercise(Model):
     __tablename__ = "exercises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +75,7 @@ STATE_LABELS = {
 STATE_VALUES = ", ".join(f"'{state.value}'" for state in SubmissionState)
 
 
-class Submission(db.Model):
+class Submission(Model):
     """One version of a trainee's work on an exercise; a resubmission is a new version linked
     to the previous one. Never edited by the trainee once submitted; withdrawn (by the trainee)
     only while it waits unclaimed."""
@@ -125,7 +125,7 @@ class Submission(db.Model):
         return STATE_LABELS[self.state]
 
 
-class Photo(db.Model):
+class Photo(Model):
     """A validated, re-encoded photo (metadata stripped) and its automatic analysis."""
 
     __tablename__ = "photos"
@@ -146,6 +146,8 @@ class Photo(db.Model):
         state_type(AnalysisStatus), default=AnalysisStatus.PENDING
     )
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # numbers the analysis measures beyond the report (e.g. the density CV over 1 cm² cells)
+    analysis_extras: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     analysis_error: Mapped[str | None] = mapped_column(Text)
     overlay_key: Mapped[str | None] = mapped_column(String(200))
 

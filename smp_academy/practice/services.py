@@ -153,7 +153,7 @@ def _cleaned_and_measurable(upload: Upload) -> tuple[CleanPhoto | None, list[str
     except UploadRejected as error:
         return None, [f"“{name}” {error}."]
     problems = measurability_problems(clean.data, max_pixels=max_pixels)
-    return clean, [f"“{name}” cannot be measured: {p.message}. {p.how_to_fix}" for p in problems]
+    return clean, [f"“{name}” cannot be measured. {' '.join(problems)}"] if problems else []
 
 
 def _store(photos) -> list[tuple[str, str]]:
@@ -202,6 +202,7 @@ def analyze_photo(photo_id: int) -> None:
     storage.save(overlay_key, render_overlay(result), "image/png")
     photo.overlay_key = overlay_key
     photo.analysis = json.loads(json.dumps(result.report))
+    photo.analysis_extras = json.loads(json.dumps(result.extras))
     photo.analysis_status = AnalysisStatus.DONE
     photo.analysis_error = None
 

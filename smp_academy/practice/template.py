@@ -1,4 +1,5 @@
-"""The printable practice template (CONTRACT.md section 5): an A4 page with four ArUco markers.
+"""The printable sheets: the practice template (CONTRACT.md section 5, an A4 page with four
+ArUco markers) and the scale stickers for living scalps (section 7, an A4 sheet of ArUco id 10).
 
 Everything is drawn as vector shapes in one page-sized SVG whose user unit is the millimetre,
 so the printed geometry is exact: the markers are black rectangles computed from OpenCV's own
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from html import escape
 
-from smp_academy.core.pdf import render_pdf
 from smp_academy.practice.analysis import geometry
 from smp_academy.practice.analysis.markers import marker_bits
 
@@ -58,6 +58,8 @@ def render_template_pdf(
     exercise_title: str | None = None, trainee_name: str | None = None
 ) -> bytes:
     """The template as PDF bytes."""
+    from smp_academy.core.pdf import render_pdf  # WeasyPrint only when a PDF is made
+
     return render_pdf(template_html(exercise_title, trainee_name))
 
 
@@ -85,10 +87,15 @@ def _page(x_mm: float, y_mm: float) -> tuple[float, float]:
 
 
 def _marker_path(marker_id: int) -> str:
-    """One path of unit squares: filled as a single shape, so no hairline seams between cells."""
-    bits = marker_bits(marker_id)
-    cell = geometry.MARKER_MM / geometry.MARKER_CELLS
     x0, y0 = _page(*geometry.MARKER_ORIGINS_MM[marker_id])
+    return marker_path(marker_id, x0, y0, geometry.MARKER_MM)
+
+
+def marker_path(marker_id: int, x0: float, y0: float, side: float) -> str:
+    """One path of unit squares, the marker's top-left corner at page (x0, y0) mm: filled as a
+    single shape, so no hairline seams between cells."""
+    bits = marker_bits(marker_id)
+    cell = side / geometry.MARKER_CELLS
     squares = [
         f"M{x0 + col * cell:g} {y0 + row * cell:g}h{cell:g}v{cell:g}h{-cell:g}z"
         for row, col in zip(*bits.nonzero(), strict=True)
@@ -101,4 +108,84 @@ def _tick(a: tuple[float, float], b: tuple[float, float]) -> str:
     return (
         f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" stroke="{TICK_GREY}" '
         f'stroke-width="{geometry.TICK_STROKE_MM:g}" stroke-linecap="square"/>'
+    )
+
+
+# The sticker sheet (CONTRACT.md section 7).
+
+#: Distance between the centres of neighbouring stickers, across and down.
+STICKER_PITCH_MM = 18.0
+#: The sheet's first sticker centre, and how many fit across and down.
+STICKER_FIRST_MM = (24.0, 62.0)
+STICKER_GRID = (10, 13)
+#: The cut line lies just outside the sticker's white border, so cutting along it keeps all of
+#: the 2 mm of white.
+CUT_LINE_MM = 0.2
+CUT_GREY = "#9a9a9a"
+
+_STICKER_STEPS = (
+    "Print at 100 % (“actual size”) on adhesive label paper; check with a ruler that a black "
+    "square measures 10 mm.",
+    "Cut along the grey lines, keeping the white border whole.",
+    "Stick one flat on the scalp beside the area to measure (not on it), square to the skin.",
+    "Photograph from straight above, close enough that the sticker is sharp "
+    "(10 pixels per mm or more), with the sticker and about 15 mm around it in view.",
+)
+
+
+def sticker_sheet_html() -> str:
+    """The sticker sheet as HTML for WeasyPrint."""
+    stickers = "".join(_sticker(*centre) for centre in sticker_centres_mm())
+    steps = "".join(f"<li>{escape(step)}</li>" for step in _STICKER_STEPS)
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>SMP Academy scale stickers</title>
+<style>
+@font-face {{ font-family: DejaVu; src: url(static:fonts/DejaVuSans.ttf); }}
+@page {{ size: A4; margin: 0; }}
+html, body {{ margin: 0; padding: 0; font-family: DejaVu; color: #222; }}
+svg.sheet {{ position: absolute; left: 0; top: 0; width: 210mm; height: 297mm; }}
+.brand {{ position: absolute; left: 15mm; top: 10mm; font-size: 11pt; }}
+ol {{ position: absolute; left: 15mm; top: 17mm; width: 180mm; margin: 0; padding-left: 5mm;
+      font-size: 8.5pt; line-height: 1.4; color: #444; }}
+</style></head>
+<body>
+{_sheet_svg(stickers)}
+<div class="brand">SMP Academy · scale stickers for scalp photos · marker 10 mm</div>
+<ol>{steps}</ol>
+</body></html>
+"""
+
+
+def _sheet_svg(shapes: str) -> str:
+    width, height = PAGE_MM
+    return (
+        f'<svg class="sheet" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width:g} {height:g}">{shapes}</svg>'
+    )
+
+
+def render_sticker_sheet_pdf() -> bytes:
+    """The sticker sheet as PDF bytes."""
+    from smp_academy.core.pdf import render_pdf  # WeasyPrint only when a PDF is made
+
+    return render_pdf(sticker_sheet_html())
+
+
+def sticker_centres_mm() -> list[tuple[float, float]]:
+    """Page positions (mm) of the stickers' centres, row by row."""
+    (x0, y0), (cols, rows) = STICKER_FIRST_MM, STICKER_GRID
+    return [
+        (x0 + col * STICKER_PITCH_MM, y0 + row * STICKER_PITCH_MM)
+        for row in range(rows)
+        for col in range(cols)
+    ]
+
+
+def _sticker(cx: float, cy: float) -> str:
+    """The marker centred on (cx, cy) and the cut line around its white border."""
+    half = geometry.STICKER_MARKER_MM / 2
+    cut = geometry.STICKER_SIDE_MM / 2 + CUT_LINE_MM / 2 + 0.05
+    return marker_path(geometry.STICKER_ID, cx - half, cy - half, geometry.STICKER_MARKER_MM) + (
+        f'<rect x="{cx - cut:g}" y="{cy - cut:g}" width="{2 * cut:g}" height="{2 * cut:g}" '
+        f'fill="none" stroke="{CUT_GREY}" stroke-width="{CUT_LINE_MM:g}"/>'
     )

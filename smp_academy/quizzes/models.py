@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime, state_type
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 from smp_academy.quizzes.settings import QuizSettings
 
 
@@ -31,7 +31,7 @@ class AttemptStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     __tablename__ = "quizzes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +51,7 @@ class Quiz(db.Model):
         return QuizSettings.from_dict(self.settings)
 
 
-class Question(db.Model):
+class Question(Model):
     """A question's identity in a bank; its text lives in immutable versions."""
 
     __tablename__ = "questions"
@@ -69,7 +69,7 @@ class Question(db.Model):
     )
 
 
-class QuestionVersion(db.Model):
+class QuestionVersion(Model):
     """What a trainee saw: never edited, so old attempts keep their exact questions."""
 
     __tablename__ = "question_versions"
@@ -89,7 +89,7 @@ class QuestionVersion(db.Model):
         return list(self.spec.get("tags") or [])
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One sitting of a quiz. The draw and the order are stored, so it can be resumed and
     reviewed exactly; ``status`` moves open → submitted once (a conditional UPDATE)."""
 
@@ -129,7 +129,7 @@ class Attempt(db.Model):
         return self.status == AttemptStatus.OPEN
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(Model):
     __tablename__ = "quiz_answers"
     __table_args__ = (UniqueConstraint("attempt_id", "slot"),)
 
@@ -143,7 +143,7 @@ class AttemptAnswer(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="answers", lazy="raise")
 
 
-class Accommodation(db.Model):
+class Accommodation(Model):
     """Extra attempts or extra time granted to one trainee for one quiz."""
 
     __tablename__ = "quiz_accommodations"

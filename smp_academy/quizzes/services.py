@@ -348,6 +348,24 @@ def graded_score(attempts: list[Attempt], method: GradingMethod) -> float | None
     }[GradingMethod(method)](scores)
 
 
+@dataclass(frozen=True)
+class QuizResults:
+    """A learner's standing in a quiz, for the course page: the grade and the last attempt."""
+
+    grade: float | None
+    passed: bool
+    last: Attempt | None  # the last submitted attempt, to review
+
+
+def quiz_results(user: User, quiz: Quiz) -> QuizResults:
+    attempts = [a for a in user_attempts(user, quiz) if not a.is_open]
+    return QuizResults(
+        graded_score(attempts, quiz.config.grading_method),
+        any(a.passed for a in attempts),
+        attempts[-1] if attempts else None,
+    )
+
+
 def has_passed(user_id: int, quiz_id: int) -> bool:
     return (
         db.session.scalar(

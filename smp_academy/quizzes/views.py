@@ -262,5 +262,6 @@ def accommodations(slug: str):
 
 @bp.app_context_processor
 def quiz_template_helpers():
-    """Lets course pages link to their quiz without the courses domain importing quizzes."""
-    return {"quiz_for_course": services.quiz_for_course}
+    """Lets course pages link to their quiz (and the learner's results) without the courses
+    domain importing quizzes."""
+    return {"quiz_for_course": services.quiz_for_course, "quiz_results": services.quiz_results}

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from smp_academy.certificates.models import Certificate
 from smp_academy.core.clock import now_utc
 from smp_academy.core.types import UTCDateTime
-from smp_academy.extensions import db
+from smp_academy.extensions import Model
 
 
-class VerificationLookup(db.Model):
+class VerificationLookup(Model):
     """A look-up of a code: when, how, and by which clinic if known."""
 
     __tablename__ = "verification_lookups"
@@ -28,7 +28,7 @@ class VerificationLookup(db.Model):
     clinic = relationship("User", lazy="joined")
 
 
-class ClinicToken(db.Model):
+class ClinicToken(Model):
     """An API token of a clinic; only its hash is stored."""
 
     __tablename__ = "clinic_tokens"
@@ -45,7 +45,7 @@ class ClinicToken(db.Model):
     clinic = relationship("User", lazy="joined")
 
 
-class RosterEntry(db.Model):
+class RosterEntry(Model):
     """A practitioner a clinic employs, followed by certificate code."""
 
     __tablename__ = "roster_entries"

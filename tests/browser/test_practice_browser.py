@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from bench.synthetic import make_photo
 from smp_academy.core.storage import LocalStorage
 from smp_academy.extensions import db
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.models import Submission
 from tests import factories
 from tests.grading import helpers
@@ -18,7 +18,7 @@ from tests.grading import helpers
 
 @pytest.fixture(scope="module")
 def synthetic() -> bytes:
-    jpeg, _ = make_photo(31, background="paper", px_per_mm=5, photo_size=(1024, 768))
+    jpeg, _ = make_photo(31, background="paper", px_per_mm=10)
     return jpeg
 
 

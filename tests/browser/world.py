@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
+from bench.synthetic import make_photo
 from smp_academy.admin import demo
 from smp_academy.admin.content import load_content
 from smp_academy.admin.content_sync import report_table, save_sync_result, sync_content
@@ -29,7 +30,6 @@ from smp_academy.courses.models import Course, PrerequisitesMode
 from smp_academy.extensions import db
 from smp_academy.grading import services as grading
 from smp_academy.practice import services as practice
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.models import Exercise
 from smp_academy.quizzes import services as quizzes
 from smp_academy.verification import services as verification
@@ -121,7 +121,7 @@ def _practise(trainee: User, instructor: User) -> None:
     exercises = db.session.scalars(
         select(Exercise).where(~Exercise.is_retired).order_by(Exercise.position)
     ).all()
-    photo, _ = make_photo(31, background="paper", px_per_mm=5, photo_size=(1024, 768))
+    photo, _ = make_photo(31, background="paper", px_per_mm=10)
     graded, in_review = exercises[0], exercises[1]
     # The drills' courses need courses this trainee has not finished: advisory here, so the
     # walk has practice work to show (enforcement has its own tests).

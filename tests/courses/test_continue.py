@@ -52,6 +52,18 @@ def test_a_finished_course_continues_with_the_next_pathway_step(client, login, t
     assert "Start the course" not in page and "Continue: Lesson 1" not in page
 
 
+def test_the_course_page_shows_the_quiz_grade_and_links_the_last_attempt(client, login, trainee):
+    course = helpers.course("Hygiene Basics", lessons=1)
+    quiz = factories.quiz(factories.question_bank("t-single", "t-true-false"), pass_mark=60)
+    quiz.course_id = course.id
+    factories.attempt(trainee, quiz, right={"t-single"})
+    last = factories.attempt(trainee, quiz)
+    login(trainee)
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    assert "Your grade: <strong>100.0 %</strong>" in page and "Passed" in page
+    assert f'href="/attempts/{last.id}/review">Review your last attempt' in page
+
+
 def test_with_nothing_left_on_the_pathway_the_course_is_offered_for_review(client, login, trainee):
     course = helpers.course("Hygiene Basics", lessons=1)
     lessons = helpers.lessons_of(course)

@@ -41,9 +41,24 @@ def _levels(descriptor: str) -> list[dict[str, Any]]:
 #: Three criteria of 0/2/4 points; pass with 8 of 12 and at least 2 on each, so (4, 4, 0)
 #: fails on ``min_each`` alone and (2, 2, 2) on ``min_total`` alone.
 RUBRIC: list[dict[str, Any]] = [
-    {"key": "size-consistency", "title": "Dot size consistency", "levels": _levels("Size")},
-    {"key": "density", "title": "Density against the target", "levels": _levels("Density")},
-    {"key": "spacing-randomness", "title": "Random spacing", "levels": _levels("Spacing")},
+    {
+        "key": "size-consistency",
+        "title": "Dot size consistency",
+        "measure": "size_consistency",
+        "levels": _levels("Size"),
+    },
+    {
+        "key": "density",
+        "title": "Density against the target",
+        "measure": "density",
+        "levels": _levels("Density"),
+    },
+    {
+        "key": "spacing-randomness",
+        "title": "Random spacing",
+        "measure": "spacing",
+        "levels": _levels("Spacing"),
+    },
 ]
 PASS_RULE = {"min_total": 8, "min_each": 2}
 #: Targets the analysis can judge (size CV and density), as in content/.

@@ -9,13 +9,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bench.synthetic import make_photo
 from smp_academy.core import clock
 from smp_academy.core.storage import LocalStorage
 from smp_academy.extensions import db
 from smp_academy.grading import services
 from smp_academy.grading.models import Grade
 from smp_academy.practice import services as practice
-from smp_academy.practice.analysis.synthetic import make_photo
 from tests import factories
 from tests.conftest import AuthActions, csrf_token
 from tests.grading import helpers
@@ -25,7 +25,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def synthetic() -> bytes:
-    jpeg, _ = make_photo(21, background="paper", px_per_mm=5, photo_size=(1024, 768))
+    jpeg, _ = make_photo(21, background="paper", px_per_mm=10)
     return jpeg
 
 

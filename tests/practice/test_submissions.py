@@ -11,13 +11,13 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from bench.synthetic import make_photo
 from smp_academy.core import jobs
 from smp_academy.core.errors import Conflict
 from smp_academy.core.storage import LocalStorage, new_key
 from smp_academy.extensions import db
 from smp_academy.grading import services as grading
 from smp_academy.practice import services
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.models import Photo, Submission, SubmissionState
 from tests import factories
 from tests.conftest import AuthActions, csrf_token
@@ -30,14 +30,14 @@ PASSED = "You have passed this exercise."
 
 @pytest.fixture(scope="module")
 def synthetic():
-    """A small synthetic photo of the template with known dots (about 0.2 s to render)."""
-    return make_photo(7, background="paper", px_per_mm=5, photo_size=(1024, 768))
+    """A small synthetic photo of the template with known dots (about a second to render)."""
+    return make_photo(7, background="paper", px_per_mm=10)
 
 
 @pytest.fixture(scope="module")
 def covered():
     """The same kind of photo with one corner marker covered: no calibration possible."""
-    jpeg, _ = make_photo(8, background="paper", px_per_mm=5, photo_size=(1024, 768), cover_marker=2)
+    jpeg, _ = make_photo(8, background="paper", px_per_mm=10, cover_marker=2)
     return jpeg
 
 
@@ -205,8 +205,8 @@ def test_a_photo_without_markers_is_refused_at_upload_with_how_to_retake_it(
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert (
-        "“covered.jpg” cannot be measured: template markers not found: photograph the whole "
-        "printed frame. Retake it from directly above" in page
+        "“covered.jpg” cannot be measured. Marker not found: bottom-right. Photograph the whole "
+        "printed frame" in page
     )
     assert "“IMG_7.jpg”" not in page  # the good photo is not blamed
     assert "Nothing was uploaded; the exercise stays open for new photos." in page

@@ -1,4 +1,5 @@
-"""The printed template's geometry, checked on the rendered PDF as a printer would see it."""
+"""The printed template's and sticker sheet's geometry, checked on the rendered PDFs as a printer
+would see them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import pypdfium2 as pdfium
 import pytest
 
 from smp_academy.practice.analysis import geometry
-from smp_academy.practice.template import ORIGIN_MM, render_template_pdf, template_html
+from smp_academy.practice.analysis.markers import marker_corners_mm
+from smp_academy.practice.template import (
+    ORIGIN_MM,
+    render_sticker_sheet_pdf,
+    render_template_pdf,
+    sticker_centres_mm,
+    template_html,
+)
 
 DPI = 600
 PX_PER_MM = DPI / 25.4
@@ -16,11 +24,38 @@ PX_PER_MM = DPI / 25.4
 
 @pytest.fixture(scope="module")
 def page_image() -> np.ndarray:
-    pdf = render_template_pdf("Even density, 20 dots/cm²", "Ada Trainee")
-    page = pdfium.PdfDocument(pdf)[0]
+    return _rendered(render_template_pdf("Even density, 20 dots/cm²", "Ada Trainee"))
+
+
+@pytest.fixture(scope="module")
+def sticker_image() -> np.ndarray:
+    return _rendered(render_sticker_sheet_pdf())
+
+
+def _rendered(pdf: bytes) -> np.ndarray:
+    """The PDF's single A4 page in grey at DPI."""
+    document = pdfium.PdfDocument(pdf)
+    assert len(document) == 1
+    page = document[0]
     assert page.get_size() == pytest.approx((595.28, 841.89), abs=0.1)  # A4 in points
     image = page.render(scale=DPI / 72, grayscale=True).to_numpy()
     return image if image.ndim == 2 else image[..., 0]
+
+
+def _detect(image: np.ndarray) -> tuple[list, np.ndarray]:
+    """ArUco quads (refined at full resolution) and ids on a page image."""
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    detector = cv2.aruco.ArucoDetector(dictionary, cv2.aruco.DetectorParameters())
+    small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    quads, ids, _ = detector.detectMarkers(small)
+    assert ids is not None
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_COUNT, 40, 0.01)
+    fine = []
+    for quad in quads:
+        coarse = ((quad.reshape(4, 2) + 0.5) / 0.25 - 0.5).astype(np.float32)
+        refined = cv2.cornerSubPix(image, coarse.reshape(-1, 1, 2), (12, 12), (-1, -1), criteria)
+        fine.append(refined.reshape(4, 2))
+    return fine, ids.ravel()
 
 
 def _to_mm(px: np.ndarray) -> np.ndarray:
@@ -28,17 +63,11 @@ def _to_mm(px: np.ndarray) -> np.ndarray:
 
 
 def test_markers_are_at_the_contract_positions(page_image):
-    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
-    detector = cv2.aruco.ArucoDetector(dictionary, cv2.aruco.DetectorParameters())
-    small = cv2.resize(page_image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    quads, ids, _ = detector.detectMarkers(small)
-    assert ids is not None and sorted(ids.ravel().tolist()) == [0, 1, 2, 3]
-    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_COUNT, 40, 0.01)
-    for quad, marker_id in zip(quads, ids.ravel(), strict=True):
-        coarse = ((quad.reshape(4, 2) + 0.5) / 0.25 - 0.5).astype(np.float32)
-        fine = cv2.cornerSubPix(page_image, coarse.reshape(-1, 1, 2), (12, 12), (-1, -1), criteria)
-        measured = _to_mm(fine.reshape(4, 2))
-        expected = np.array(geometry.marker_corners_mm(int(marker_id)))
+    quads, ids = _detect(page_image)
+    assert sorted(ids.tolist()) == [0, 1, 2, 3]
+    for fine, marker_id in zip(quads, ids, strict=True):
+        measured = _to_mm(fine)
+        expected = marker_corners_mm(geometry.template_markers()[int(marker_id)])
         assert np.abs(measured - expected).max() < 0.3, marker_id
 
 
@@ -70,3 +99,37 @@ def test_page_names_the_exercise_and_the_trainee_safely():
     assert "Drill &lt;1&gt;" in html and "Zoë &amp; Co" in html
     assert "100 %" in html and "actual size" in html
     assert "<image" not in html and "<img" not in html  # markers are vectors, not a raster
+
+
+def test_sticker_sheet_holds_id_10_markers_of_10_mm_at_their_places(sticker_image):
+    quads, ids = _detect(sticker_image)
+    centres = np.array(sticker_centres_mm())
+    assert set(ids.tolist()) == {geometry.STICKER_ID}
+    assert len(quads) == len(centres) >= 100
+    for quad in quads:
+        corners_mm = (quad + 0.5) / PX_PER_MM
+        sides = np.linalg.norm(corners_mm - np.roll(corners_mm, 1, axis=0), axis=1)
+        assert sides == pytest.approx(geometry.STICKER_MARKER_MM, abs=0.1)
+        centre = corners_mm.mean(axis=0)
+        assert np.min(np.hypot(*(centres - centre).T)) < 0.1
+
+
+def test_each_sticker_has_2_mm_of_white_inside_a_grey_cut_line(sticker_image):
+    half_marker = geometry.STICKER_MARKER_MM / 2
+    half_white = half_marker + geometry.STICKER_WHITE_MM
+    for cx, cy in sticker_centres_mm()[:: len(sticker_centres_mm()) // 7]:
+        ring = _page_crop(sticker_image, cx, cy, half_white)
+        marker_px = round(2 * (half_marker + 0.1) * PX_PER_MM)
+        margin = (ring.shape[0] - marker_px) // 2
+        ring = ring.copy()
+        ring[margin : margin + marker_px, margin : margin + marker_px] = 255
+        assert ring.min() == 255  # nothing printed in the white border
+        row = round(cy * PX_PER_MM)
+        line = sticker_image[row, round((cx + half_white) * PX_PER_MM) :][: round(0.4 * PX_PER_MM)]
+        assert 60 < line.min() < 230  # the grey cut line, within 0.4 mm outside the white
+
+
+def _page_crop(image: np.ndarray, cx: float, cy: float, half: float) -> np.ndarray:
+    x0, y0 = round((cx - half) * PX_PER_MM), round((cy - half) * PX_PER_MM)
+    size = round(2 * half * PX_PER_MM)
+    return image[y0 : y0 + size, x0 : x0 + size]

@@ -41,6 +41,7 @@ import pytest
 from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
+from bench.synthetic import make_photo
 from smp_academy import create_app
 from smp_academy.certificates import documents as certificate_documents
 from smp_academy.certificates import services as certificates
@@ -50,7 +51,6 @@ from smp_academy.core import jobs
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
 from smp_academy.practice import services as practice
-from smp_academy.practice.analysis.synthetic import make_photo
 from smp_academy.practice.models import Exercise, Photo
 from tests import factories
 

@@ -1,37 +1,58 @@
-"""Practice-photo analysis: from the bytes of a photo of the printed template to a report.
+"""Practice-photo analysis: from the bytes of a photo to a report.
 
 Pure functions, no Flask and no database, so the same code runs in a web request, an RQ
-worker, the CLI and the tests. The report's keys and their order are fixed by CONTRACT.md
-section 6.
+worker, the CLI and the tests:
+- ``analyze`` measures a photo of the printed template (report keys and order: CONTRACT.md
+  section 6), ``render_overlay`` draws what it found;
+- ``analyze_scalp`` measures a living scalp beside the scale sticker (section 7),
+  ``render_scalp_overlay`` draws it and ``compare_scalp`` sets fresh against healed;
+- ``check_photo`` tells at once whether a photo can be measured, and what to fix if not.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from . import geometry, quality
-from .blur import deblurred_radii
-from .decode import decode_gray
+from .check import PhotoCheck, check_photo
+from .decode import DEFAULT_MAX_PIXELS, decode_gray
 from .dots import Dots, find_dots
-from .errors import MARKERS_NOT_FOUND, MarkersNotFound, UnreadableImage
-from .markers import locate_frame, square_px_per_mm
-from .overlay import render_overlay
-from .rectify import Rectified, choose_px_per_mm, rectify_square
-from .stats import cv, density_profile, mean_or_none, nearest_neighbour_distances
+from .errors import (
+    MARKERS_NOT_FOUND,
+    STICKER_NOT_FOUND,
+    MarkersNotFound,
+    StickerNotFound,
+    UnreadableImage,
+)
+from .light import FULL, to_encoded
+from .markers import locate_frame
+from .overlay import render_overlay, render_scalp_overlay
+from .problems import Problem
+from .rectify import Rectified, rectify
+from .scalp import ScalpResult, analyze_scalp, compare_scalp
+from .stats import cv, density_cell_cv, density_profile, mean_or_none, nearest_neighbour_distances
 
 __all__ = [
     "MARKERS_NOT_FOUND",
+    "STICKER_NOT_FOUND",
     "AnalysisResult",
     "MarkersNotFound",
     "MeasuredDots",
+    "PhotoCheck",
+    "Problem",
+    "ScalpResult",
+    "StickerNotFound",
     "UnreadableImage",
     "analyze",
+    "analyze_scalp",
+    "check_photo",
+    "compare_scalp",
     "render_overlay",
+    "render_scalp_overlay",
 ]
-
-DEFAULT_MAX_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -41,7 +62,7 @@ class MeasuredDots:
     centres_mm: np.ndarray  # N×2
     diameters_mm: np.ndarray  # N, equivalent-circle diameter at half the dot's darkness
     is_blowout: np.ndarray  # N bool
-    is_merged: np.ndarray  # N bool, split from a blob of touching dots
+    is_merged: np.ndarray  # N bool, touching another dot at half darkness
     is_well_formed: np.ndarray  # N bool, the dots the size statistics use
 
 
@@ -51,9 +72,16 @@ class AnalysisResult:
 
     report: dict
     dots: MeasuredDots
-    rectified: np.ndarray  # uint8 grayscale square with a margin, px_per_mm pixels per mm
+    light: np.ndarray  # uint16 linear light of the square with a margin, px_per_mm per mm
+    encoding: str  # how the photo encoded light, to show the square as it looked
     px_per_mm: float
     margin_mm: float
+    extras: dict = field(default_factory=dict)  # numbers beyond the contract's report
+
+    @cached_property
+    def rectified(self) -> np.ndarray:
+        """The rectified square as an 8-bit grayscale image, for people to look at."""
+        return to_encoded(self.light.astype(np.float32) / FULL, self.encoding)
 
 
 def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisResult:
@@ -63,29 +91,23 @@ def analyze(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> AnalysisRes
     and MarkersNotFound when the four markers are not all visible.
     """
     gray = decode_gray(data, max_pixels)
-    frame = locate_frame(gray)
-    photo_px_per_mm = square_px_per_mm(frame.photo_to_mm)
-    rect = rectify_square(gray, frame.photo_to_mm, choose_px_per_mm(photo_px_per_mm))
-    found = find_dots(rect)
-    blur_mm = quality.marker_blur_mm(gray, frame.corners_px)
-    dots = _counted_dots(found, rect, blur_mm)
-    warnings = [
-        *quality.resolution_warning(photo_px_per_mm),
-        *quality.blur_warning(blur_mm),
-        *quality.glare_warning(rect),
-        *frame.warnings,
-    ]
+    seen = quality.inspect(gray, locate_frame(gray))
+    rect = rectify(seen.light, seen.frame.photo_to_mm, seen.px_per_mm)
+    found = find_dots(rect, seen.blur_mm * seen.px_per_mm)
+    dots = _counted_dots(found, rect)
+    warnings = seen.warnings
     report = build_report(dots, rect.px_per_mm, _coverage(found, rect), warnings)
-    return AnalysisResult(report, dots, rect.gray, rect.px_per_mm, rect.margin_mm)
+    extras = {"density_cell_cv": _rounded(density_cell_cv(dots.centres_mm), 3)}
+    return AnalysisResult(
+        report, dots, rect.light, seen.encoding, rect.px_per_mm, rect.margin_mm, extras
+    )
 
 
-def _counted_dots(found: Dots, rect: Rectified, blur_mm: float) -> MeasuredDots:
+def _counted_dots(found: Dots, rect: Rectified) -> MeasuredDots:
     """Keep dots whose centre lies in the square; mark the ones fit for size statistics."""
     centres = rect.to_mm(found.centres_px)
     inside = np.all((centres >= 0) & (centres <= geometry.SQUARE_MM), axis=1)
-    half_peak_radii = np.sqrt(found.area_px / np.pi)
-    sigma_px = blur_mm * rect.px_per_mm
-    diameters = 2 * deblurred_radii(half_peak_radii, sigma_px) / rect.px_per_mm
+    diameters = 2 * found.radius_px / rect.px_per_mm
     well_formed = ~found.is_blowout & ~found.is_merged & ~found.on_border
     return MeasuredDots(
         centres[inside],
@@ -112,6 +134,7 @@ def build_report(
     area_cm2 = geometry.SQUARE_MM**2 / 100.0
     sizes = dots.diameters_mm[dots.is_well_formed]
     spacing = nearest_neighbour_distances(dots.centres_mm)
+    spacing = spacing[np.isfinite(spacing)]  # a lone dot has no nearest neighbour
     return {
         "calibrated": True,
         "px_per_mm": round(px_per_mm, 1),

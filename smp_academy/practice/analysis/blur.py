@@ -1,9 +1,16 @@
-"""Undoing the blur's shrinking of dots measured at half their peak darkness.
+"""Undoing the blur's effect on dots measured at half their peak darkness.
 
 A blurred disc measured where it is half as dark as at its centre looks smaller than it is, by
-about sigma²/(2r) (less for tiny dots, whose centre also fades). With the photo's blur measured
-on the printed markers' edges, the true radius is read back from the exact profile of a
-Gaussian-blurred disc, tabulated once in units of sigma.
+about sigma²/(2r); a disc narrower than about two sigmas looks larger instead, since its blurred
+profile tends to the blur's own bell, whose half-height radius is 1.18 sigma. With the blur
+measured on the printed markers' edges, the true radius is read back from the exact profile of a
+Gaussian-blurred disc, tabulated once in units of sigma. Below one sigma the half-peak radius
+hardly depends on the true one, so such dots (a sign of a photo too blurred or too far away)
+are sized with a noise several times larger.
+
+A healed dot is itself soft (its ink spread in the skin), and is sized here as the sharp disc
+that would look the same: 0.02–0.06 mm larger than the half-darkness contour of the spread
+dot. (Its softness cannot be told from the photo's texture and noise reliably.)
 """
 
 from __future__ import annotations
@@ -12,9 +19,6 @@ from functools import lru_cache
 
 import numpy as np
 
-#: Half-peak radius, in sigmas, from which the correction starts (in full one sigma later).
-RELIABLE_FROM = 3.0
-
 
 def deblurred_radii(half_peak_radii: np.ndarray, sigma: float) -> np.ndarray:
     """True radii (pixels) of discs with these half-peak radii under Gaussian blur ``sigma``."""
@@ -22,26 +26,28 @@ def deblurred_radii(half_peak_radii: np.ndarray, sigma: float) -> np.ndarray:
         return half_peak_radii
     true_u, half_u = _half_peak_table()
     ratio = half_peak_radii / sigma
-    inside = np.interp(ratio, half_u, true_u)
+    inside = np.interp(ratio, half_u, true_u)  # below the table: its smallest dot
     beyond = ratio + 1 / (2 * ratio)  # the table's large-radius limit
-    corrected = np.where(ratio <= half_u[-1], inside, beyond)
-    # Below about three sigmas the inversion is ill-conditioned (a tiny dot's profile hardly
-    # depends on its size), so the correction fades out there rather than amplify noise.
-    weight = np.clip(ratio - RELIABLE_FROM, 0.0, 1.0)
-    return (ratio + weight * (corrected - ratio)) * sigma
+    return np.where(ratio <= half_u[-1], inside, beyond) * sigma
+
+
+def centre_fraction(u: np.ndarray) -> np.ndarray:
+    """Darkness at the centre of a blurred disc of radius u sigmas, as a share of its ink."""
+    return np.maximum(1.0 - np.exp(-np.square(u) / 2), 1e-3)
 
 
 @lru_cache(maxsize=1)
 def _half_peak_table() -> tuple[np.ndarray, np.ndarray]:
     """(true radius, half-peak radius) of a unit-sigma blurred disc, both in units of sigma."""
-    true_u = np.concatenate([np.linspace(0.3, 4.0, 38), np.linspace(4.5, 12.0, 16)])
-    half_u = np.array([_half_peak_radius(u) for u in true_u])
+    true_u = np.concatenate([np.linspace(0.2, 4.0, 39), np.linspace(4.5, 12.0, 16)])
+    half_u = np.array([half_peak_radius(u) for u in true_u])
     return true_u, half_u
 
 
-def _half_peak_radius(u: float) -> float:
+def half_peak_radius(u: float) -> float:
+    """Half-height radius of a disc of radius u sigmas blurred by one sigma (in sigmas)."""
     rho = np.linspace(0.0, u + 4.0, 160)
-    profile = _blurred_disc(rho, u)
+    profile = blurred_disc(rho, u)
     half = 0.5 * profile[0]
     i = int(np.argmax(profile < half))
     return float(
@@ -49,7 +55,7 @@ def _half_peak_radius(u: float) -> float:
     )
 
 
-def _blurred_disc(rho: np.ndarray, u: float) -> np.ndarray:
+def blurred_disc(rho: np.ndarray, u: float) -> np.ndarray:
     """Darkness at distance rho from the centre of a unit disc of radius u blurred by sigma 1."""
     t = np.linspace(0.0, u, 120)[None, :]
     r = rho[:, None]

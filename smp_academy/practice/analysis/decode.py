@@ -21,6 +21,9 @@ from .errors import UnreadableImage
 
 T = TypeVar("T")
 
+#: Largest photo decoded unless the caller says otherwise (a 48 MP phone photo is refused).
+DEFAULT_MAX_PIXELS = 40_000_000
+
 pillow_heif.register_heif_opener()
 
 _DECODE_ERRORS = (

@@ -10,7 +10,23 @@ class UnreadableImage(ValueError):
 
 
 class MarkersNotFound(ValueError):
-    """Not all four template markers are visible, so the photo cannot be calibrated."""
+    """Not all four template markers are visible, so the photo cannot be calibrated.
 
-    def __init__(self, message: str = MARKERS_NOT_FOUND) -> None:
+    ``missing`` names the markers not found (the upload check tells the trainee which).
+    """
+
+    def __init__(self, message: str = MARKERS_NOT_FOUND, missing: list[int] | None = None):
+        super().__init__(message)
+        self.missing = list(missing or [])
+
+
+STICKER_NOT_FOUND = (
+    "scale sticker not found: stick it flat beside the area and photograph both from above"
+)
+
+
+class StickerNotFound(ValueError):
+    """The scale sticker (ArUco id 10) is not visible, so a scalp photo cannot be calibrated."""
+
+    def __init__(self, message: str = STICKER_NOT_FOUND) -> None:
         super().__init__(message)

@@ -1,11 +1,14 @@
-"""The printed template's geometry (CONTRACT.md section 5), in millimetres.
+"""The printed template's and scale sticker's geometry (CONTRACT.md sections 5 and 7), in mm.
 
-Origin at the top-left corner of the working square, x to the right, y downward. These numbers
-are shared by the printable template, the analysis and the synthetic photos, so they live here
-once; changing any of them breaks every template already printed.
+Template: origin at the top-left corner of the working square, x to the right, y downward.
+Sticker: origin at the sticker's centre. These numbers are shared by the printable sheets, the
+analysis and the synthetic photos, so they live here once; changing any of them breaks every
+template and sticker already printed.
 """
 
 from __future__ import annotations
+
+import math
 
 #: Name of the OpenCV ArUco dictionary (``cv2.aruco.DICT_4X4_50``); kept as a name so this module
 #: stays free of OpenCV.
@@ -44,14 +47,9 @@ TICK_STROKE_MM = 0.3
 PROFILE_BANDS = 10
 
 
-def marker_corners_mm(marker_id: int) -> list[tuple[float, float]]:
-    """Corners of one marker in ArUco's order: top-left, top-right, bottom-right, bottom-left.
-
-    The markers are printed upright, so ArUco's corner order matches the page's.
-    """
-    x, y = MARKER_ORIGINS_MM[marker_id]
-    s = MARKER_MM
-    return [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
+def template_markers() -> dict[int, tuple[tuple[float, float], float]]:
+    """The four markers by id, as (top-left corner, side) in millimetres."""
+    return {marker_id: (MARKER_ORIGINS_MM[marker_id], MARKER_MM) for marker_id in MARKER_IDS}
 
 
 def frame_bounds_mm() -> tuple[float, float, float, float]:
@@ -70,3 +68,33 @@ def tick_segments_mm() -> list[tuple[tuple[float, float], tuple[float, float]]]:
             segments.append(((cx + sx * gap, cy), (cx + sx * (gap + length), cy)))
             segments.append(((cx, cy + sy * gap), (cx, cy + sy * (gap + length))))
     return segments
+
+
+# The scale sticker for living scalps (CONTRACT.md section 7), in millimetres from the sticker's
+# centre, x to the right and y downward as the marker reads upright.
+
+#: ArUco id printed on every sticker (dictionary ARUCO_DICTIONARY).
+STICKER_ID = 10
+
+#: Side of the sticker's marker (outer black edge).
+STICKER_MARKER_MM = 10.0
+
+#: White kept around the sticker's marker, inside its cut line.
+STICKER_WHITE_MM = 2.0
+
+#: The sticker with its white border: the square left out of the measured region.
+STICKER_SIDE_MM = STICKER_MARKER_MM + 2 * STICKER_WHITE_MM
+
+#: Radius of the measured disc around the sticker's centre.
+SCALP_RADIUS_MM = 15.0
+
+
+def sticker_markers() -> dict[int, tuple[tuple[float, float], float]]:
+    """The sticker's marker by id, as (top-left corner, side) in millimetres from its centre."""
+    half = STICKER_MARKER_MM / 2
+    return {STICKER_ID: ((-half, -half), STICKER_MARKER_MM)}
+
+
+def scalp_area_cm2() -> float:
+    """The measured region: the disc minus the sticker square (5.11 cm²)."""
+    return (math.pi * SCALP_RADIUS_MM**2 - STICKER_SIDE_MM**2) / 100.0
