@@ -4,6 +4,7 @@ test's transaction rolls them back."""
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from smp_academy.auth.models import User
 from smp_academy.clinical import cases, media, sessions, signoffs
 from smp_academy.clinical.checklists import HYGIENE_STEPS, TECHNIQUE_ITEMS
 from smp_academy.clinical.models import ClientCase, SignOff, TreatmentSession
+from smp_academy.clinical.synthetic import scalp_photo
 from smp_academy.core import clock
 from smp_academy.courses.models import Cohort
 from smp_academy.extensions import db
@@ -22,6 +24,7 @@ from tests import factories
 
 TODAY = date(2026, 6, 1)
 CONSENT_DAY = date(2026, 1, 5)
+SCALP_SEEDS = 4
 
 
 def freeze(day: date = TODAY) -> None:
@@ -41,8 +44,20 @@ def jpeg(seed: int = 0, size: tuple[int, int] = (120, 90)) -> bytes:
     return out.getvalue()
 
 
-def upload(seed: int = 0, name: str = "scalp.jpg") -> media.Upload:
+def upload(seed: int = 0, name: str = "scan.jpg") -> media.Upload:
+    """A photo without the scale sticker: a scan, some evidence, an unmeasurable scalp."""
     return media.Upload(name, jpeg(seed))
+
+
+@functools.cache
+def scalp(seed: int = 0, healed: bool = False) -> bytes:
+    """A synthetic scalp photo beside the scale sticker, which the analysis measures (a few
+    seeds, made once: each costs tens of milliseconds)."""
+    return scalp_photo(seed % SCALP_SEEDS, healed=healed)
+
+
+def scalp_upload(seed: int = 0, healed: bool = False, name: str = "scalp.jpg") -> media.Upload:
+    return media.Upload(name, scalp(seed, healed))
 
 
 @dataclass
@@ -100,8 +115,8 @@ def session_input(supervisor: User | None, day: date, level: str = "direct", **c
         machine_settings="stroke 2.5 mm",
         level=level,
         supervisor_id=supervisor.id if supervisor else None,
-        before=[upload(day.toordinal())],
-        after=[upload(day.toordinal() + 1)],
+        before=[scalp_upload(day.toordinal())],
+        after=[scalp_upload(day.toordinal() + 1)],
     )
     return replace(given, **changes)
 

@@ -238,7 +238,7 @@ def test_the_whole_logbook_through_the_pages(app, people):
         "supervisor_id": str(people.instructor.id),
         "adverse_event": "none",
     }
-    photos = {"before": [("b.jpg", helpers.jpeg(1))], "after": [("a.jpg", helpers.jpeg(2))]}
+    photos = {"before": [("b.jpg", helpers.scalp(1))], "after": [("a.jpg", helpers.scalp(2))]}
     logged = _post(me, f"{base}/sessions/new", session, photos)
     assert logged.status_code == 302, logged.get_data(as_text=True)[:2000]
     row = db.session.scalar(select(TreatmentSession))
@@ -306,7 +306,7 @@ def test_the_session_form_refuses_bad_input_and_writes_nothing(
     case = helpers.ready_case(people.trainee)
     db.session.flush()
     data = SESSION_FORM | {"supervisor_id": str(people.instructor.id)} | changes
-    photos = {"before": [("b.jpg", helpers.jpeg(1))], "after": [("a.jpg", helpers.jpeg(2))]}
+    photos = {"before": [("b.jpg", helpers.scalp(1))], "after": [("a.jpg", helpers.scalp(2))]}
     response = _post(
         _as(app, people.trainee),
         f"/clinical/cases/{case.id}/sessions/new",
