@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import io
 import random
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,6 +22,7 @@ from smp_academy.core import clock
 from smp_academy.courses.models import Cohort
 from smp_academy.extensions import db
 from tests import factories
+from tests.conftest import AuthActions, csrf_token
 
 TODAY = date(2026, 6, 1)
 CONSENT_DAY = date(2026, 1, 5)
@@ -156,3 +158,28 @@ def completed_case(
         cases.close_case(trainee, case)
     db.session.flush()
     return case
+
+
+def client_as(app, user):
+    """A test client signed in as ``user`` (anonymous with None)."""
+    client = app.test_client()
+    if user is not None:
+        AuthActions(client).login(user)
+    return client
+
+
+def post_form(client, url: str, data: dict, files: dict | None = None):
+    """Post a form of ``url`` with its CSRF token and files as {field: [(name, bytes)]}."""
+    data = {"csrf_token": csrf_token(client, url)} | data
+    for name, items in (files or {}).items():
+        data[name] = [(io.BytesIO(content), filename) for filename, content in items]
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def error_at(response, field: str) -> str:
+    """The error message shown at ``field``, checked to be tied to it."""
+    text = response.get_data(as_text=True)
+    match = re.search(rf'<p class="field-error" id="{field}-error">([^<]+)</p>', text)
+    assert match, text[:3000]
+    assert re.search(rf'aria-describedby="[^"]*\b{field}-error\b', text)  # tied to its field
+    return match.group(1)
