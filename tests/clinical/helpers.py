@@ -160,6 +160,22 @@ def completed_case(
     return case
 
 
+#: the session form filled in, without its supervisor and photos
+SESSION_FORM = {
+    "performed_on": "2026-01-10",
+    "duration_minutes": "180",
+    "areas": ["hairline"],
+    "pigment_brand": "Scalp Ink Co",
+    "pigment_shade": "Ash 2",
+    "pigment_lot": "L-1",
+    "dilution": "1:3",
+    "needle": "1RL",
+    "machine": "Pen X",
+    "level": "direct",
+    "adverse_event": "none",
+}
+
+
 def client_as(app, user):
     """A test client signed in as ``user`` (anonymous with None)."""
     client = app.test_client()

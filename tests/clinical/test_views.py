@@ -249,21 +249,6 @@ def test_open_case_refuses_bad_input_at_its_field(app, people, path, data, field
     assert _count(ClientCase) == 0
 
 
-SESSION_FORM = {
-    "performed_on": "2026-01-10",
-    "duration_minutes": "180",
-    "areas": ["hairline"],
-    "pigment_brand": "Scalp Ink Co",
-    "pigment_shade": "Ash 2",
-    "pigment_lot": "L-1",
-    "dilution": "1:3",
-    "needle": "1RL",
-    "machine": "Pen X",
-    "level": "direct",
-    "adverse_event": "none",
-}
-
-
 @pytest.mark.parametrize(
     ("changes", "files", "field"),
     [
@@ -282,7 +267,7 @@ def test_the_session_form_refuses_bad_input_and_writes_nothing(
 ):
     case = helpers.ready_case(people.trainee)
     db.session.flush()
-    data = SESSION_FORM | {"supervisor_id": str(people.instructor.id)} | changes
+    data = helpers.SESSION_FORM | {"supervisor_id": str(people.instructor.id)} | changes
     photos = {"before": [("b.jpg", helpers.scalp(1))], "after": [("a.jpg", helpers.scalp(2))]}
     response = helpers.post_form(
         helpers.client_as(app, people.trainee),
