@@ -129,6 +129,12 @@ class Comparison:
     numbers: dict | None  # compare_scalp's, when both photos are measured
 
     @property
+    def is_waiting(self) -> bool:
+        """A measurement of either photo is still to come."""
+        photos = (self.healed, self.fresh)
+        return any(p is not None and p.analysis_status == MeasurementStatus.PENDING for p in photos)
+
+    @property
     def area_name(self) -> str:
         return labels(AREAS)[self.area] if self.area else AREA_NOT_STATED
 

@@ -123,6 +123,7 @@ def test_the_job_measures_a_photo_beside_the_sticker_and_draws_its_overlay(peopl
     assert abs(photo.analysis["dot_count"] - truth.dot_count) <= 0.08 * truth.dot_count
     assert abs(photo.analysis["mean_diameter_mm"] - truth.mean_diameter_mm) <= 0.02
     assert storage.load(photo.overlay_key).startswith(PNG)
+    assert photo.overlay_key in media.known_media_keys()  # kept by the orphan clean-up
     files = {f.key for f in storage.files("clinical")}
 
     analyze_client_photo(photo.id)  # dispatched twice: the second run changes nothing
@@ -273,6 +274,27 @@ def test_a_comparison_waits_for_both_measurements(app, people, storage, pair):
     assert "Being measured: reload the page in a moment." in text  # its job runs after commit
 
 
+def test_a_fresh_photo_kept_without_the_sticker_gives_no_numbers(app, people, storage):
+    case = helpers.ready_case(people.trainee)
+    unmeasured = [media.Upload("overview.jpg", helpers.jpeg(5, (640, 480)))]
+    helpers.log(
+        people.trainee,
+        case,
+        people.instructor,
+        JAN,
+        after=unmeasured,
+        after_area="hairline",
+        keep_unmeasured=True,
+    )
+    cases.close_case(people.trainee, case)
+    _review(people, case, helpers.scalp(5, healed=True))
+    jobs.commit()
+    text = helpers.client_as(app, people.instructor).get(f"/clinical/cases/{case.id}").text
+    assert "No numbers: a photo without measurements cannot be compared." in text
+    assert "Not measured: no scale sticker in the photo." in text
+    assert "mm in mean diameter" not in text
+
+
 def test_overlays_are_seen_only_by_whom_the_case_is_shown(app, people, admin, storage, pair):
     case = _measured_case(people, pair["fresh"].data)
     [photo] = _photos(case_id=case.id, kind="after")
@@ -340,6 +362,7 @@ def test_each_area_is_set_against_the_latest_session_that_photographed_it():
     compared = {c.area: c for c in compare_review(healed, fresh)}
     assert compared["hairline"].fresh.id == 21 and compared["hairline"].numbers is not None
     assert compared["temples"].fresh is None and compared["temples"].numbers is None
-    assert compared["crown"].fresh.id == 11 and compared["crown"].numbers is None  # pending
+    assert compared["crown"].fresh.id == 11 and compared["crown"].numbers is None
+    assert compared["crown"].is_waiting and not compared["hairline"].is_waiting
     assert compared[None].area_name == "Area not stated" and compared[None].fresh.id == 12
     assert compared["hairline"].density_change_per_cm2 == 0.0
