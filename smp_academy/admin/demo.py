@@ -183,8 +183,17 @@ def _theory_records(holder: User, requires: list[dict]) -> None:
     db.session.flush()
 
 
-def _photo(seed: int, healed: bool = False) -> list[media.Upload]:
-    return [media.Upload(f"demo-{seed}.jpg", scalp_photo(seed, 30 + seed % 40, healed=healed))]
+#: the area every demo session photographs after treatment and every healed review again
+DEMO_AREA = "hairline"
+#: the after photo of the session with seed s shows the dots of seed s + FRESH
+FRESH = 1000
+
+
+def _photo(seed: int, *, healed: bool = False, bare: bool = False) -> list[media.Upload]:
+    """A synthetic scalp photo with the scale sticker; one seed shows one area, fresh or
+    healed (bare: before any dot)."""
+    density = 0 if bare else 30 + seed % 40
+    return [media.Upload(f"demo-{seed}.jpg", scalp_photo(seed, density, healed=healed))]
 
 
 def _ready_case(trainee: User, consent_day: date, seed: int):
@@ -206,7 +215,10 @@ def _ready_case(trainee: User, consent_day: date, seed: int):
 
 
 def _session(trainee: User, case, supervisor: User | None, day: date, level: str, seed: int):
+    """A session whose before photo is the previous session's area healed (bare skin before
+    the first) and whose after photo is measured against the healed reviews."""
     external = {} if supervisor else {"external_name": MENTOR[0], "external_email": MENTOR[1]}
+    before = _photo(seed - 1 + FRESH, healed=True) if case.sessions else _photo(seed, bare=True)
     given = sessions.SessionInput(
         performed_on=day,
         duration_minutes=180,
@@ -220,8 +232,9 @@ def _session(trainee: User, case, supervisor: User | None, day: date, level: str
         machine_settings="stroke 2.5 mm, 90 Hz",
         level=level,
         supervisor_id=supervisor.id if supervisor else None,
-        before=_photo(seed),
-        after=_photo(seed + 1000),
+        before=before,
+        after=_photo(seed + FRESH),
+        after_area=DEMO_AREA,
         **external,
     )
     return sessions.log_session(trainee, case, given)
@@ -238,7 +251,9 @@ def _form(level: str) -> signoffs.SignOffInput:
 
 
 def _practical_pathway(holder: User, instructor: User) -> None:
-    """Four supervised cases, signed, closed and reviewed healed; the examiners' forms; CPD."""
+    """Four supervised cases, signed, closed and reviewed healed (the first, six months on,
+    twice); the examiners' forms; CPD."""
+    closed = []
     for index, (days_ago, levels) in enumerate(DEMO_CASES):
         case = _ready_case(holder, _ago(230), index)
         for n, (ago, level) in enumerate(zip(days_ago, levels, strict=True)):
@@ -252,8 +267,11 @@ def _practical_pathway(holder: User, instructor: User) -> None:
             else:
                 signoffs.sign_off(instructor, session, _form(level))
         cases.close_case(holder, case)
-        _review(holder, case, "4-week", 28, index)
-    _review(holder, cases.cases_of(holder)[-1], "6-month", 180, 9)
+        last_seed = 10 * index + len(levels) - 1
+        _review(holder, case, "4-week", 28, last_seed)
+        closed.append((case, last_seed))
+    first_case, first_seed = closed[0]
+    _review(holder, first_case, "6-month", 180, first_seed)
     for kind, ago in (
         (AssessmentKind.OBSERVED_PROCEDURE, 160),
         (AssessmentKind.PRACTICAL_EXAM, 100),
@@ -270,6 +288,7 @@ def _practical_pathway(holder: User, instructor: User) -> None:
 
 
 def _review(holder: User, case, window: str, after: int, seed: int) -> None:
+    """A healed review photographing the area of the last session's after photo (its seed)."""
     given = reviews.ReviewInput(
         window,
         case.closed_on + timedelta(days=after),
@@ -278,7 +297,8 @@ def _review(holder: User, case, window: str, after: int, seed: int) -> None:
         "none",
         5,
         "Even healed tone; no blowouts.",
-        _photo(500 + seed, healed=True),
+        _photo(seed + FRESH, healed=True),
+        DEMO_AREA,
     )
     reviews.record_review(holder, case, given)
 

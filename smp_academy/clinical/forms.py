@@ -38,9 +38,18 @@ from smp_academy.clinical.checklists import (
     TECHNIQUE_ITEMS,
     AssessmentKind,
 )
+from smp_academy.clinical.measurements import KEEP_LABEL
 
 NOTES = "Describe the treatment only: never a name, address, phone number or e-mail."
 PHOTO_HELP = "JPEG, PNG, WebP or HEIC, up to 25 MB each. Location and camera data are removed."
+SCALP_PHOTO_HELP = (
+    "Stick the scale sticker flat beside the area and photograph both from straight above: "
+    "each photo is measured. " + PHOTO_HELP
+)
+KEEP_HELP = (
+    "Only for an area where no scale sticker could be placed: the photos are kept, "
+    "but they get no measurements and no comparison."
+)
 EXTERNAL = 0  # the supervisor choice meaning "someone outside the academy"
 
 
@@ -166,8 +175,15 @@ class SessionForm(FlaskForm):
         "Adverse event", choices=options(ADVERSE_EVENTS), default="none", validators=_optional()
     )
     notes = TextAreaField("Notes", validators=_optional(Length(max=2000)), description=NOTES)
-    before = MultipleFileField("Photos before the session", description=PHOTO_HELP)
-    after = MultipleFileField("Photos after the session", description=PHOTO_HELP)
+    before = MultipleFileField("Photos before the session", description=SCALP_PHOTO_HELP)
+    after = MultipleFileField("Photos after the session", description=SCALP_PHOTO_HELP)
+    after_area = SelectField(
+        "Area the after photos show",
+        choices=options([("", "Not stated"), *AREAS]),
+        validators=_optional(),
+        description="The healed photos of the same area are measured against these.",
+    )
+    keep_unmeasured = BooleanField(KEEP_LABEL, description=KEEP_HELP)
 
 
 class SignOffForm(FlaskForm):
@@ -214,7 +230,14 @@ class ReviewForm(FlaskForm):
         "Client's satisfaction", choices=options(SATISFACTION), coerce=int, validators=_optional()
     )
     notes = TextAreaField("Notes", validators=_optional(Length(max=2000)), description=NOTES)
-    photos = MultipleFileField("Photos of the healed result", description=PHOTO_HELP)
+    photos = MultipleFileField("Photos of the healed result", description=SCALP_PHOTO_HELP)
+    area = SelectField(
+        "Area the healed photos show",
+        choices=options([("", "Not stated"), *AREAS]),
+        validators=_optional(),
+        description="They are measured against the after photos of the same area.",
+    )
+    keep_unmeasured = BooleanField(KEEP_LABEL, description=KEEP_HELP)
 
 
 def make_assessment_form(kind: AssessmentKind, *, correcting: bool = False) -> type[FlaskForm]:

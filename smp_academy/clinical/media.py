@@ -15,8 +15,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from smp_academy.clinical.inputs import found
-from smp_academy.clinical.models import ClientPhoto, CpdEntry, TreatmentSession
-from smp_academy.core.errors import ValidationFailed
+from smp_academy.clinical.models import (
+    SCALP_KINDS,
+    ClientPhoto,
+    CpdEntry,
+    MeasurementStatus,
+    TreatmentSession,
+)
+from smp_academy.core.errors import NotFound, ValidationFailed
 from smp_academy.core.storage import get_storage, new_key
 from smp_academy.extensions import db
 from smp_academy.practice.uploads import CleanPhoto, UploadRejected, clean_photo, safe_filename
@@ -31,13 +37,21 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Received:
+    """An upload decoded and re-encoded, with its name for messages about it."""
+
+    name: str
+    clean: CleanPhoto
+
+
+@dataclass(frozen=True)
 class StoredPhoto:
     clean: CleanPhoto
     key: str
     thumb_key: str
 
 
-def cleaned(uploads: list[Upload], field: str, low: int, high: int) -> list[CleanPhoto]:
+def cleaned(uploads: list[Upload], field: str, low: int, high: int) -> list[Received]:
     """The uploads of one form field, each decoded and re-encoded; none stored yet."""
     uploads = [u for u in uploads if u.data or u.filename]
     if len(uploads) < low:
@@ -49,13 +63,12 @@ def cleaned(uploads: list[Upload], field: str, low: int, high: int) -> list[Clea
     photos, problems = [], []
     for upload in uploads:
         try:
-            photos.append(
-                clean_photo(
-                    upload.data,
-                    max_bytes=config["UPLOAD_MAX_BYTES"],
-                    max_pixels=config["UPLOAD_MAX_PIXELS"],
-                )
+            clean = clean_photo(
+                upload.data,
+                max_bytes=config["UPLOAD_MAX_BYTES"],
+                max_pixels=config["UPLOAD_MAX_PIXELS"],
             )
+            photos.append(Received(safe_filename(upload.filename), clean))
         except UploadRejected as error:
             problems.append(f"“{safe_filename(upload.filename)}” {error}.")
     if problems:
@@ -63,11 +76,12 @@ def cleaned(uploads: list[Upload], field: str, low: int, high: int) -> list[Clea
     return photos
 
 
-def store(photos: list[CleanPhoto]) -> list[StoredPhoto]:
+def store(photos: list[Received]) -> list[StoredPhoto]:
     """Write each photo and its thumbnail under fresh keys."""
     storage = get_storage()
     written = []
-    for clean in photos:
+    for photo in photos:
+        clean = photo.clean
         item = StoredPhoto(clean, new_key(PREFIX, ".jpg"), new_key(PREFIX, ".thumb.jpg"))
         storage.save(item.key, clean.data, clean.content_type)
         storage.save(item.thumb_key, clean.thumbnail, "image/jpeg")
@@ -75,10 +89,15 @@ def store(photos: list[CleanPhoto]) -> list[StoredPhoto]:
     return written
 
 
-def photo_row(item: StoredPhoto, case_id: int, kind: str, **owner: int) -> ClientPhoto:
+def photo_row(
+    item: StoredPhoto, case_id: int, kind: str, area: str | None = None, **owner: int
+) -> ClientPhoto:
+    """The row of a stored photo; a scalp photo waits for its measurement."""
     photo = ClientPhoto(
         case_id=case_id,
         kind=kind,
+        area=area,
+        analysis_status=MeasurementStatus.PENDING if kind in SCALP_KINDS else None,
         storage_key=item.key,
         thumb_key=item.thumb_key,
         content_type=item.clean.content_type,
@@ -93,17 +112,28 @@ def photo_row(item: StoredPhoto, case_id: int, kind: str, **owner: int) -> Clien
 
 
 def erase_photos(photos: list[ClientPhoto]) -> int:
-    """Delete the rows now and their files once the unit of work commits; returns how many."""
+    """Delete the rows (and with them the measurements) now, and their files, overlays
+    included, once the unit of work commits; returns how many."""
     storage = get_storage()
     for photo in photos:
-        storage.delete_after_commit(photo.storage_key)
-        storage.delete_after_commit(photo.thumb_key)
+        for key in (photo.storage_key, photo.thumb_key, photo.overlay_key):
+            if key:
+                storage.delete_after_commit(key)
         db.session.delete(photo)
     return len(photos)
 
 
 def get_photo(photo_id: int) -> ClientPhoto:
     return found(ClientPhoto, photo_id, "photo")
+
+
+def file_of(photo: ClientPhoto, size: str) -> tuple[str, str]:
+    """The stored key and type of a photo's full image, thumbnail or measurement overlay."""
+    if size == "overlay":
+        if photo.overlay_key is None:
+            raise NotFound("This photo has no overlay: it was not measured.")
+        return photo.overlay_key, "image/png"
+    return (photo.storage_key if size == "full" else photo.thumb_key), "image/jpeg"
 
 
 def session_thumbnails(session: TreatmentSession) -> list[tuple[str, str]]:
@@ -124,6 +154,8 @@ def load(key: str) -> bytes:
 
 def known_media_keys() -> set[str]:
     """Every stored key a clinical row names, for the orphaned-file clean-up."""
-    photos = db.session.execute(select(ClientPhoto.storage_key, ClientPhoto.thumb_key))
+    photos = db.session.execute(
+        select(ClientPhoto.storage_key, ClientPhoto.thumb_key, ClientPhoto.overlay_key)
+    )
     evidence = db.session.execute(select(CpdEntry.evidence_key, CpdEntry.evidence_thumb_key))
-    return {key for rows in (photos, evidence) for row in rows for key in row}
+    return {key for rows in (photos, evidence) for row in rows for key in row if key}

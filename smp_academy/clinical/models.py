@@ -8,7 +8,9 @@ current sign-off, whatever two supervisors do at the same moment.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smp_academy.clinical.checklists import (
+    AREAS,
     AssessmentKind,
     ScreeningOutcome,
     SupervisionLevel,
@@ -42,6 +45,17 @@ def _one_of(column: str, values: list[str]) -> str:
 
 LEVELS = enum_values(SupervisionLevel)
 PHOTO_KINDS = ["before", "after", "healed", "consent"]
+#: photos of the scalp, measured beside the scale sticker (a consent form is not)
+SCALP_KINDS = ["before", "after", "healed"]
+
+
+class MeasurementStatus(enum.StrEnum):
+    """Where the measurement of a scalp photo stands."""
+
+    PENDING = "pending"
+    DONE = "done"
+    NO_STICKER = "no_sticker"
+    FAILED = "failed"
 
 
 class ClientCase(Model):
@@ -260,6 +274,19 @@ class ClientPhoto(Model):
             "(kind IN ('before', 'after')) = (session_id IS NOT NULL)", name="session_photo"
         ),
         CheckConstraint("(kind = 'healed') = (review_id IS NOT NULL)", name="review_photo"),
+        CheckConstraint(
+            f"area IS NULL OR ({_one_of('area', [key for key, _ in AREAS])} "
+            "AND kind IN ('after', 'healed'))",
+            name="area_known",
+        ),
+        CheckConstraint(
+            f"(kind = 'consent') = (analysis_status IS NULL) AND (analysis_status IS NULL OR "
+            f"{_one_of('analysis_status', enum_values(MeasurementStatus))})",
+            name="measured_kind",
+        ),
+        CheckConstraint(
+            "(analysis_status = 'done') = (overlay_key IS NOT NULL)", name="measured_overlay"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -275,6 +302,18 @@ class ClientPhoto(Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # the area shown, so that a healed photo is set against the fresh one of the same area
+    area: Mapped[str | None] = mapped_column(String(16))
+    # the measurement beside the scale sticker (CONTRACT.md section 7), by a job; erased
+    # with the photo
+    analysis_status: Mapped[MeasurementStatus | None] = mapped_column(state_type(MeasurementStatus))
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    analysis_error: Mapped[str | None] = mapped_column(Text)
+    overlay_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    @property
+    def is_measured(self) -> bool:
+        return self.analysis_status == MeasurementStatus.DONE
 
 
 class Assessment(Model):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from smp_academy.auth.models import User
 from smp_academy.clinical import cases as case_services
+from smp_academy.clinical.measurements import Comparison, compare_review, fresh_photos
 from smp_academy.clinical.models import (
     ClientCase,
     ClientPhoto,
@@ -53,6 +54,7 @@ class CasePage:
     reviews: list[DueReview]
     photos: dict[tuple[str, int | None], list[ClientPhoto]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    comparisons: dict[int, list[Comparison]] = field(default_factory=dict)  # by review id
 
     def photos_of(self, kind: str, owner_id: int | None = None) -> list[ClientPhoto]:
         return self.photos.get((kind, owner_id), [])
@@ -78,14 +80,31 @@ def case_page(case: ClientCase) -> CasePage:
         )
         for s in case.sessions
     ]
+    photos, plan = photos_by_owner(case), review_plan(case)
     return CasePage(
         case=case,
         screening=case_services.latest_screening(case),
         sessions=rows,
-        reviews=review_plan(case),
-        photos=photos_by_owner(case),
+        reviews=plan,
+        photos=photos,
         missing=case_services.missing_before_treatment(case) if case.closed_on is None else [],
+        comparisons=healed_comparisons(case, photos, plan),
     )
+
+
+def healed_comparisons(
+    case: ClientCase,
+    photos: dict[tuple[str, int | None], list[ClientPhoto]],
+    plan: list[DueReview],
+) -> dict[int, list[Comparison]]:
+    """Each healed review's photos against the latest fresh photo of the same area."""
+    after = {s.id: photos.get(("after", s.id), []) for s in case.sessions}
+    fresh = fresh_photos(case.sessions, after)
+    return {
+        due.review.id: compare_review(photos.get(("healed", due.review.id), []), fresh)
+        for due in plan
+        if due.review is not None
+    }
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """Withdrawal of consent and the retention period of client media.
 
-Withdrawal erases the case's photos (files and rows), including the scanned consent form, and
-every free-text note; the structured facts stay (dates, pigment lots for recalls, supervision
-levels) and so do the sign-offs, as audited facts: the case still counts as done. The retention
-period (SMP_CLIENT_MEDIA_RETENTION_DAYS after the case was closed) erases the photos the same
-way.
+Withdrawal erases the case's photos (files and rows) with their measurements and overlays,
+including the scanned consent form, and every free-text note; the structured facts stay
+(dates, pigment lots for recalls, supervision levels) and so do the sign-offs, as audited
+facts: the case still counts as done. The retention period (SMP_CLIENT_MEDIA_RETENTION_DAYS
+after the case was closed) erases the photos the same way.
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ from smp_academy.extensions import db
 
 
 def _erase_photos(case: ClientCase) -> int:
-    photos = list(db.session.scalars(select(ClientPhoto).where(ClientPhoto.case_id == case.id)))
+    """The photos with their measurements and overlays. Locked first: a measurement job running
+    now finishes before (and its overlay is erased too), or finds its photo gone."""
+    photos = list(
+        db.session.scalars(
+            select(ClientPhoto).where(ClientPhoto.case_id == case.id).with_for_update()
+        )
+    )
     count = media.erase_photos(photos)
     case.media_erased_at = now_utc()
     return count

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from smp_academy.auth.models import User
-from smp_academy.clinical import links, media
+from smp_academy.clinical import links, measurements, media
 from smp_academy.clinical.checklists import (
     COLOUR_SHIFT,
     FADING,
@@ -125,6 +125,8 @@ class ReviewInput:
     satisfaction: int | None
     notes: str = ""
     photos: list[media.Upload] = field(default_factory=list)
+    area: str = ""  # the area the photos show, set against its fresh photo
+    keep_unmeasured: bool = False  # keep photos the sticker analysis cannot measure
 
 
 def record_review(trainee: User, case: ClientCase, given: ReviewInput) -> HealedReview:
@@ -137,13 +139,20 @@ def record_review(trainee: User, case: ClientCase, given: ReviewInput) -> Healed
     if window.key in reviews_of(case):
         raise Conflict(f"The {window.title} of this case is recorded already.")
     values = _review_values(case, window, given)
+    worked = {area for session in case.sessions for area in session.areas}
+    area = measurements.photo_area(given.area, worked, "area", "healed")
     photos = media.cleaned(given.photos, "photos", 1, MAX_PHOTOS)
+    if not given.keep_unmeasured:
+        measurements.ensure_measurable(photos, "photos")
     review = HealedReview(case_id=case.id, window=window.key, **values)
     db.session.add(review)
     db.session.flush()
-    for item in media.store(photos):
-        media.photo_row(item, case.id, "healed", review_id=review.id)
-    db.session.flush()
+    measurements.measure_later(
+        [
+            media.photo_row(item, case.id, "healed", area, review_id=review.id)
+            for item in media.store(photos)
+        ]
+    )
     audit.record(trainee, "clinical.review_recorded", case, window=window.key)
     requirement_met.send(review, user_id=case.trainee_id)
     return review

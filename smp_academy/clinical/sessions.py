@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from smp_academy.auth.models import User
-from smp_academy.clinical import links, media
+from smp_academy.clinical import links, measurements, media
 from smp_academy.clinical.cases import ensure_open, missing_before_treatment
 from smp_academy.clinical.checklists import ADVERSE_EVENTS, AREAS, SupervisionLevel, labels
 from smp_academy.clinical.inputs import (
@@ -55,6 +55,8 @@ class SessionInput:
     notes: str = ""
     before: list[media.Upload] = field(default_factory=list)
     after: list[media.Upload] = field(default_factory=list)
+    after_area: str = ""  # the area the after photos show, for the healed comparison
+    keep_unmeasured: bool = False  # keep photos the sticker analysis cannot measure
 
 
 def get_session(session_id: int) -> TreatmentSession:
@@ -88,15 +90,24 @@ def log_session(trainee: User, case: ClientCase, given: SessionInput) -> Treatme
     if missing:
         raise Conflict(missing[0])
     values = _session_values(trainee, case, given)
+    area = measurements.photo_area(given.after_area, values["areas"], "after_area", "after")
     before = media.cleaned(given.before, "before", 1, MAX_PHOTOS)
     after = media.cleaned(given.after, "after", 1, MAX_PHOTOS)
+    if not given.keep_unmeasured:
+        measurements.ensure_measurable(before, "before")
+        measurements.ensure_measurable(after, "after")
     session = TreatmentSession(case=case, number=len(case.sessions) + 1, **values)
     db.session.add(session)
     db.session.flush()
-    for position, item in enumerate(media.store(before + after)):
-        kind = "before" if position < len(before) else "after"
-        media.photo_row(item, case.id, kind, session_id=session.id)
-    db.session.flush()
+    stored = media.store(before + after)
+    photos = [
+        media.photo_row(item, case.id, "before", session_id=session.id)
+        for item in stored[: len(before)]
+    ] + [
+        media.photo_row(item, case.id, "after", area, session_id=session.id)
+        for item in stored[len(before) :]
+    ]
+    measurements.measure_later(photos)
     audit.record(trainee, "clinical.session_logged", session, case=case.code, lot=session.lot_key)
     return session
 

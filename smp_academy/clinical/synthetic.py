@@ -13,11 +13,13 @@ from PIL import Image, ImageFilter
 STICKER_ID = 10
 PX_PER_MM = 12
 SIZE = (800, 600)
+HEALED_LOSS = 0.06  # share of the dots lost while healing
 
 
 def scalp_photo(seed: int, dots_per_cm2: float = 40.0, healed: bool = False) -> bytes:
-    """A JPEG of a patch of scalp with dots at about this density beside the sticker; healed
-    dots are softer and lighter, as pigment settles."""
+    """A JPEG of a patch of scalp with dots at about this density around the sticker; healed
+    dots are softer and lighter, as pigment settles, and a few are gone. A seed places the same
+    dots fresh and healed, so the two photos of a seed show one area."""
     rng = np.random.default_rng(seed)
     width, height = SIZE
     skin = np.array([188, 150, 128], dtype=np.float32) + rng.normal(0, 4, 3)
@@ -25,9 +27,13 @@ def scalp_photo(seed: int, dots_per_cm2: float = 40.0, healed: bool = False) -> 
     area_cm2 = width * height / (PX_PER_MM * 10) ** 2
     radius = 2 if healed else 1
     ink = (70, 68, 72) if healed else (38, 36, 40)
-    for x, y in rng.uniform((0, 0), (width, height), (int(area_cm2 * dots_per_cm2), 2)):
+    centres = rng.uniform((0, 0), (width, height), (int(area_cm2 * dots_per_cm2), 2))
+    if healed:  # a few dots do not hold: the same ones for a seed
+        centres = centres[np.random.default_rng([seed, 1]).random(len(centres)) >= HEALED_LOSS]
+    for x, y in centres:
         cv2.circle(image, (int(x), int(y)), radius, ink, -1, lineType=cv2.LINE_AA)
-    _sticker(image, (width - 220, 40))
+    side = 14 * PX_PER_MM  # the region measured (15 mm around the sticker) lies in the photo
+    _sticker(image, ((width - side) // 2, (height - side) // 2))
     picture = Image.fromarray(image)
     if healed:
         picture = picture.filter(ImageFilter.GaussianBlur(0.8))

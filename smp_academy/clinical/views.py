@@ -13,6 +13,7 @@ from smp_academy.clinical import (
     assessments,
     cases,
     checklists,
+    measurements,
     media,
     pages,
     permissions,
@@ -208,6 +209,8 @@ def _session_input(form: SessionForm) -> sessions.SessionInput:
         notes=form.notes.data or "",
         before=uploads("before"),
         after=uploads("after"),
+        after_area=form.after_area.data or "",
+        keep_unmeasured=form.keep_unmeasured.data,
     )
 
 
@@ -255,6 +258,8 @@ def record_review(case_id: int):
             form.satisfaction.data,
             form.notes.data or "",
             uploads("photos"),
+            form.area.data or "",
+            form.keep_unmeasured.data,
         )
         with form_errors(form):
             review = reviews.record_review(current_user, case, given)
@@ -305,20 +310,22 @@ def resend_link(session_id: int):
     return redirect(url_for(".show_session", session_id=session.id))
 
 
-@bp.get("/photos/<int:photo_id>/<any(full, thumb):size>")
+@bp.get("/photos/<int:photo_id>/<any(full, thumb, overlay):size>")
 @roles_required(*CASE_READERS)
 @writes
 def photo_file(photo_id: int, size: str):
-    """Client photos only through a permission check, each view audited."""
+    """Client photos and their measurement overlays only through a permission check, each
+    view audited."""
     photo = media.get_photo(photo_id)
     case = cases.get_case(photo.case_id)
     require(permissions.can_view_case(current_user, case), hide=True)
+    key, mimetype = media.file_of(photo, size)
     pages.viewed(current_user, photo, case=case.code, size=size)
-    return _image(media.load(photo.storage_key if size == "full" else photo.thumb_key))
+    return _image(media.load(key), mimetype)
 
 
-def _image(data: bytes) -> Response:
-    response = Response(data, mimetype="image/jpeg")
+def _image(data: bytes, mimetype: str = "image/jpeg") -> Response:
+    response = Response(data, mimetype=mimetype)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -359,8 +366,9 @@ def cpd_evidence(entry_id: int):
 
 @bp.context_processor
 def clinical_checklists():
-    """Every clinical page names items and levels from the checklists."""
-    return {"checklists": checklists}
+    """Every clinical page names items and levels from the checklists, and says why a scalp
+    photo has no measurement."""
+    return {"checklists": checklists, "measurement_note": measurements.measurement_note}
 
 
 @bp.app_context_processor

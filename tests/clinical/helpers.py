@@ -4,8 +4,10 @@ test's transaction rolls them back."""
 
 from __future__ import annotations
 
+import functools
 import io
 import random
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -15,13 +17,16 @@ from smp_academy.auth.models import User
 from smp_academy.clinical import cases, media, sessions, signoffs
 from smp_academy.clinical.checklists import HYGIENE_STEPS, TECHNIQUE_ITEMS
 from smp_academy.clinical.models import ClientCase, SignOff, TreatmentSession
+from smp_academy.clinical.synthetic import scalp_photo
 from smp_academy.core import clock
 from smp_academy.courses.models import Cohort
 from smp_academy.extensions import db
 from tests import factories
+from tests.conftest import AuthActions, csrf_token
 
 TODAY = date(2026, 6, 1)
 CONSENT_DAY = date(2026, 1, 5)
+SCALP_SEEDS = 4
 
 
 def freeze(day: date = TODAY) -> None:
@@ -41,8 +46,20 @@ def jpeg(seed: int = 0, size: tuple[int, int] = (120, 90)) -> bytes:
     return out.getvalue()
 
 
-def upload(seed: int = 0, name: str = "scalp.jpg") -> media.Upload:
+def upload(seed: int = 0, name: str = "scan.jpg") -> media.Upload:
+    """A photo without the scale sticker: a scan, some evidence, an unmeasurable scalp."""
     return media.Upload(name, jpeg(seed))
+
+
+@functools.cache
+def scalp(seed: int = 0, healed: bool = False) -> bytes:
+    """A synthetic scalp photo beside the scale sticker, which the analysis measures (a few
+    seeds, made once: each costs tens of milliseconds)."""
+    return scalp_photo(seed % SCALP_SEEDS, healed=healed)
+
+
+def scalp_upload(seed: int = 0, healed: bool = False, name: str = "scalp.jpg") -> media.Upload:
+    return media.Upload(name, scalp(seed, healed))
 
 
 @dataclass
@@ -100,8 +117,8 @@ def session_input(supervisor: User | None, day: date, level: str = "direct", **c
         machine_settings="stroke 2.5 mm",
         level=level,
         supervisor_id=supervisor.id if supervisor else None,
-        before=[upload(day.toordinal())],
-        after=[upload(day.toordinal() + 1)],
+        before=[scalp_upload(day.toordinal())],
+        after=[scalp_upload(day.toordinal() + 1)],
     )
     return replace(given, **changes)
 
@@ -141,3 +158,44 @@ def completed_case(
         cases.close_case(trainee, case)
     db.session.flush()
     return case
+
+
+#: the session form filled in, without its supervisor and photos
+SESSION_FORM = {
+    "performed_on": "2026-01-10",
+    "duration_minutes": "180",
+    "areas": ["hairline"],
+    "pigment_brand": "Scalp Ink Co",
+    "pigment_shade": "Ash 2",
+    "pigment_lot": "L-1",
+    "dilution": "1:3",
+    "needle": "1RL",
+    "machine": "Pen X",
+    "level": "direct",
+    "adverse_event": "none",
+}
+
+
+def client_as(app, user):
+    """A test client signed in as ``user`` (anonymous with None)."""
+    client = app.test_client()
+    if user is not None:
+        AuthActions(client).login(user)
+    return client
+
+
+def post_form(client, url: str, data: dict, files: dict | None = None):
+    """Post a form of ``url`` with its CSRF token and files as {field: [(name, bytes)]}."""
+    data = {"csrf_token": csrf_token(client, url)} | data
+    for name, items in (files or {}).items():
+        data[name] = [(io.BytesIO(content), filename) for filename, content in items]
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def error_at(response, field: str) -> str:
+    """The error message shown at ``field``, checked to be tied to it."""
+    text = response.get_data(as_text=True)
+    match = re.search(rf'<p class="field-error" id="{field}-error">([^<]+)</p>', text)
+    assert match, text[:3000]
+    assert re.search(rf'aria-describedby="[^"]*\b{field}-error\b', text)  # tied to its field
+    return match.group(1)

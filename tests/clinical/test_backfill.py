@@ -1,5 +1,6 @@
 """The clinical migration back-fills what certificates issued before it rest on, from their
-holder's records, and its downgrade takes that away again."""
+holder's records, and its downgrade takes that away again; the measurements migration queues a
+measurement of every scalp photo stored before it."""
 
 from __future__ import annotations
 
@@ -9,16 +10,22 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from smp_academy.certificates.models import Certificate, Certification
+from smp_academy.clinical import cases
+from smp_academy.clinical.models import ClientPhoto, MeasurementStatus
+from smp_academy.core import jobs
+from smp_academy.core.models import Job
 from smp_academy.courses.models import Course, Lesson, LessonProgress
 from smp_academy.extensions import db
 from smp_academy.quizzes.models import Attempt, AttemptStatus, Quiz
 from tests import factories
+from tests.clinical import helpers
 from tests.support import separate_app
 
 CLINICAL = "9115ddaeab40"
+MEASUREMENTS = "f27bfe9eef9d"
 DONE = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
@@ -83,14 +90,14 @@ def _legacy_certificate() -> int:
     return cert.id
 
 
-def _before_clinical() -> str:
+def _before(revision: str) -> str:
     config = current_app.extensions["migrate"].migrate.get_config()
-    return ScriptDirectory.from_config(config).get_revision(CLINICAL).down_revision
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
 
 
 def test_existing_certificates_get_their_requirements(tmp_path: Path):
     with separate_app(DATABASE_URL=f"sqlite:///{tmp_path / 'old.db'}", SECRET_KEY="backfill"):
-        before = _before_clinical()
+        before = _before(CLINICAL)
         upgrade(revision=before)
         cert_id = _legacy_certificate()
         db.session.rollback()  # end the read snapshot taken after the commit
@@ -124,3 +131,38 @@ def test_existing_certificates_get_their_requirements(tmp_path: Path):
         db.session.rollback()
         downgrade(revision=before)
         assert db.session.scalar(select(Certificate.requirements)) == []
+
+
+def test_photos_stored_before_the_measurements_are_queued_for_one(tmp_path: Path):
+    settings = {"DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}", "SECRET_KEY": "backfill"}
+    with separate_app(**settings, STORAGE_URL=f"file://{tmp_path / 'files'}"):
+        upgrade()
+        helpers.freeze()
+        people = helpers.people()
+        case = cases.open_case(people.trainee, None, 1980)
+        scan = helpers.consent(method="scan", signature=None, scans=[helpers.upload(7)])
+        cases.record_consent(people.trainee, case, scan)
+        cases.record_screening(people.trainee, case, {}, False, helpers.CONSENT_DAY)
+        cases.record_plan(people.trainee, case, "norwood-3", False, 3, "Soft hairline.")
+        helpers.log(people.trainee, case, people.instructor, helpers.CONSENT_DAY)
+        db.session.execute(delete(Job))  # as if the photos were stored before measurements
+        db.session.commit()
+        downgrade(revision=_before(MEASUREMENTS))
+
+        upgrade()
+
+        photos = db.session.execute(
+            select(ClientPhoto.id, ClientPhoto.kind, ClientPhoto.analysis_status).order_by(
+                ClientPhoto.id
+            )
+        ).all()
+        assert sorted((kind, status) for _, kind, status in photos) == [
+            ("after", MeasurementStatus.PENDING),
+            ("before", MeasurementStatus.PENDING),
+            ("consent", None),
+        ]
+        queued = db.session.scalars(select(Job).order_by(Job.id)).all()
+        assert [job.args for job in queued] == [[i] for i, kind, _ in photos if kind != "consent"]
+        assert jobs.run(queued[-1].id)  # the job the migration names runs and measures
+        measured = db.session.get(ClientPhoto, queued[-1].args[0])
+        assert measured.analysis_status == MeasurementStatus.DONE

@@ -25,6 +25,15 @@ def _photos(case) -> int:
     )
 
 
+def _keys_of(case) -> set[str]:
+    rows = db.session.execute(
+        select(ClientPhoto.storage_key, ClientPhoto.thumb_key, ClientPhoto.overlay_key).where(
+            ClientPhoto.case_id == case.id
+        )
+    )
+    return {key for row in rows for key in row if key}
+
+
 def test_withdrawal_erases_photos_and_notes_and_keeps_the_signed_facts(people, storage):
     case = helpers.ready_case(people.trainee)
     session = helpers.log(people.trainee, case, people.instructor, JAN, notes="Client was calm.")
@@ -59,7 +68,8 @@ def test_a_rolled_back_withdrawal_keeps_the_files(people, storage):
     jobs.commit()
     privacy.withdraw_consent(people.trainee, case)
     jobs.rollback()
-    assert _photos(case) == 2 and len(list(storage.files("clinical"))) == 4
+    # each photo, its thumbnail and the overlay its measurement job drew after the commit
+    assert _photos(case) == 2 and len(list(storage.files("clinical"))) == 6
 
 
 def test_maintenance_erases_media_past_retention(app, people, storage):
@@ -74,7 +84,9 @@ def test_maintenance_erases_media_past_retention(app, people, storage):
     assert result.exit_code == 0, result.output
     assert "erased the media of 1 case(s) past retention" in result.output
     assert _photos(old) == 0 and _photos(recent) == 2
-    assert len(list(storage.files("clinical"))) == 4  # the recent case's photo and thumbnail
+    # the recent case's photos with their thumbnails and overlays; the old case's are gone
+    assert len(list(storage.files("clinical"))) == 6
+    assert {f.key for f in storage.files("clinical")} == _keys_of(recent)
     assert practical_record(people.trainee.id).cases == (JAN,)
 
 
@@ -110,7 +122,14 @@ def test_the_review_windows_can_be_configured(app, people):
 def test_a_review_outside_its_window_is_refused(people):
     case = helpers.completed_case(people.trainee, people.instructor, JAN, ["direct"])
     given = reviews.ReviewInput(
-        "4-week", JAN + timedelta(days=7), "none", "none", "none", 4, "", [helpers.upload(3)]
+        "4-week",
+        JAN + timedelta(days=7),
+        "none",
+        "none",
+        "none",
+        4,
+        "",
+        [helpers.scalp_upload(3, healed=True)],
     )
     with pytest.raises(ValidationFailed) as caught:
         reviews.record_review(people.trainee, case, given)

@@ -56,7 +56,14 @@ def _assess(examiner, trainee, kind: AssessmentKind, passed: bool = True, day: d
 
 def _review(trainee, case, day: date):
     given = reviews.ReviewInput(
-        "4-week", day, "slight", "none", "none", 5, "Even healed tone.", [helpers.upload(99)]
+        "4-week",
+        day,
+        "slight",
+        "none",
+        "none",
+        5,
+        "Even healed tone.",
+        [helpers.scalp_upload(99, healed=True)],
     )
     return reviews.record_review(trainee, case, given)
 

@@ -4,8 +4,6 @@ nothing, and an accessibility check of every form page."""
 
 from __future__ import annotations
 
-import io
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -25,7 +23,7 @@ from smp_academy.core.models import AuditEvent
 from smp_academy.courses.models import CohortMember
 from smp_academy.extensions import db
 from tests.clinical import a11y, helpers
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import csrf_token
 
 JAN = date(2026, 1, 10)
 
@@ -46,13 +44,6 @@ def world(people, admin, clinic):
     }
 
 
-def _as(app, user):
-    client = app.test_client()
-    if user is not None:
-        AuthActions(client).login(user)
-    return client
-
-
 def _count(model) -> int:
     return db.session.scalar(select(func.count(model.id)))
 
@@ -69,7 +60,7 @@ def _user(world, role):
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_who_sees_a_case_its_sessions_and_photos(app, world, role):
-    client = _as(app, _user(world, role))
+    client = helpers.client_as(app, _user(world, role))
     urls = [
         f"/clinical/cases/{world['case'].id}",
         f"/clinical/sessions/{world['session'].id}",
@@ -89,12 +80,12 @@ def test_a_supervisor_who_signed_keeps_access_after_leaving_the_cohort(app, worl
     db.session.execute(
         CohortMember.__table__.delete().where(CohortMember.user_id == people.instructor.id)
     )
-    client = _as(app, people.instructor)
+    client = helpers.client_as(app, people.instructor)
     assert client.get(f"/clinical/cases/{world['case'].id}").status_code == 200
 
 
 def test_every_view_of_client_data_is_audited(app, world):
-    client = _as(app, world["people"].instructor)
+    client = helpers.client_as(app, world["people"].instructor)
     client.get(f"/clinical/cases/{world['case'].id}")
     client.get(f"/clinical/sessions/{world['session'].id}")
     photo = client.get(f"/clinical/photos/{world['photo'].id}/full")
@@ -123,7 +114,7 @@ def test_every_view_of_client_data_is_audited(app, world):
     ],
 )
 def test_unknown_and_huge_ids_are_not_found(app, world, url):
-    assert _as(app, world["admin"]).get(url).status_code == 404
+    assert helpers.client_as(app, world["admin"]).get(url).status_code == 404
 
 
 def test_the_external_link_signs_once_and_then_shows_nothing(app, people):
@@ -192,25 +183,9 @@ def test_an_expired_link_shows_nothing(app, people):
     assert response.status_code == 404 and "LOT-2026" not in response.get_data(as_text=True)
 
 
-def _post(client, url: str, data: dict, files: dict | None = None):
-    data = {"csrf_token": csrf_token(client, url)} | data
-    for name, items in (files or {}).items():
-        data[name] = [(io.BytesIO(content), filename) for filename, content in items]
-    return client.post(url, data=data, content_type="multipart/form-data")
-
-
-def _error_at(response, field: str) -> str:
-    """The error message shown at ``field``, checked to be tied to it."""
-    text = response.get_data(as_text=True)
-    match = re.search(rf'<p class="field-error" id="{field}-error">([^<]+)</p>', text)
-    assert match, text[:3000]
-    assert re.search(rf'aria-describedby="[^"]*\b{field}-error\b', text)  # tied to its field
-    return match.group(1)
-
-
 def test_the_whole_logbook_through_the_pages(app, people):
-    me = _as(app, people.trainee)
-    opened = _post(me, "/clinical/cases/new", {"initials": "JB", "birth_year": "1980"})
+    me = helpers.client_as(app, people.trainee)
+    opened = helpers.post_form(me, "/clinical/cases/new", {"initials": "JB", "birth_year": "1980"})
     case = db.session.scalar(select(ClientCase))
     assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/cases/{case.id}")
     base = f"/clinical/cases/{case.id}"
@@ -220,10 +195,12 @@ def test_the_whole_logbook_through_the_pages(app, people):
         "signed_on": "2026-01-05",
         "scopes": ["treatment", "risks", "training_photos", "records"],
     }
-    assert _post(me, f"{base}/consent", consent).status_code == 302
-    assert _post(me, f"{base}/screening", {"screened_on": "2026-01-05"}).status_code == 302
+    assert helpers.post_form(me, f"{base}/consent", consent).status_code == 302
+    assert (
+        helpers.post_form(me, f"{base}/screening", {"screened_on": "2026-01-05"}).status_code == 302
+    )
     plan = {"hair_loss": "norwood-3", "fitzpatrick": "3", "design": "Soft hairline at 8 cm."}
-    assert _post(me, f"{base}/plan", plan).status_code == 302
+    assert helpers.post_form(me, f"{base}/plan", plan).status_code == 302
     session = {
         "performed_on": "2026-01-10",
         "duration_minutes": "180",
@@ -238,20 +215,20 @@ def test_the_whole_logbook_through_the_pages(app, people):
         "supervisor_id": str(people.instructor.id),
         "adverse_event": "none",
     }
-    photos = {"before": [("b.jpg", helpers.jpeg(1))], "after": [("a.jpg", helpers.jpeg(2))]}
-    logged = _post(me, f"{base}/sessions/new", session, photos)
+    photos = {"before": [("b.jpg", helpers.scalp(1))], "after": [("a.jpg", helpers.scalp(2))]}
+    logged = helpers.post_form(me, f"{base}/sessions/new", session, photos)
     assert logged.status_code == 302, logged.get_data(as_text=True)[:2000]
     row = db.session.scalar(select(TreatmentSession))
 
-    supervisor = _as(app, people.instructor)
+    supervisor = helpers.client_as(app, people.instructor)
     queue = supervisor.get("/clinical/supervision").get_data(as_text=True)
     assert case.code in queue
     sign = {"level": "direct", "is_satisfactory": "yes", "feedback": "Even dots."}
     sign |= {f"hygiene_{k}": "y" for k, _ in helpers.HYGIENE_STEPS}
     sign |= {f"rating_{k}": "3" for k, _ in helpers.TECHNIQUE_ITEMS}
-    signed = _post(supervisor, f"/clinical/sessions/{row.id}/sign-off", sign)
+    signed = helpers.post_form(supervisor, f"/clinical/sessions/{row.id}/sign-off", sign)
     assert signed.status_code == 302 and signoffs.current_sign_off(row).is_satisfactory
-    assert _post(me, f"{base}/close", {}).status_code == 302
+    assert helpers.post_form(me, f"{base}/close", {}).status_code == 302
     page = me.get(base).get_data(as_text=True)
     assert "Satisfactory" in page and "4-week healed review" in page
 
@@ -265,26 +242,11 @@ def test_the_whole_logbook_through_the_pages(app, people):
     ],
 )
 def test_open_case_refuses_bad_input_at_its_field(app, people, path, data, field, message):
-    response = _post(_as(app, people.trainee), path, data)
+    response = helpers.post_form(helpers.client_as(app, people.trainee), path, data)
     assert response.status_code == 400
-    assert message in _error_at(response, field)
+    assert message in helpers.error_at(response, field)
     assert a11y.problems(response.get_data(as_text=True)) == []
     assert _count(ClientCase) == 0
-
-
-SESSION_FORM = {
-    "performed_on": "2026-01-10",
-    "duration_minutes": "180",
-    "areas": ["hairline"],
-    "pigment_brand": "Scalp Ink Co",
-    "pigment_shade": "Ash 2",
-    "pigment_lot": "L-1",
-    "dilution": "1:3",
-    "needle": "1RL",
-    "machine": "Pen X",
-    "level": "direct",
-    "adverse_event": "none",
-}
 
 
 @pytest.mark.parametrize(
@@ -305,23 +267,26 @@ def test_the_session_form_refuses_bad_input_and_writes_nothing(
 ):
     case = helpers.ready_case(people.trainee)
     db.session.flush()
-    data = SESSION_FORM | {"supervisor_id": str(people.instructor.id)} | changes
-    photos = {"before": [("b.jpg", helpers.jpeg(1))], "after": [("a.jpg", helpers.jpeg(2))]}
-    response = _post(
-        _as(app, people.trainee),
+    data = helpers.SESSION_FORM | {"supervisor_id": str(people.instructor.id)} | changes
+    photos = {"before": [("b.jpg", helpers.scalp(1))], "after": [("a.jpg", helpers.scalp(2))]}
+    response = helpers.post_form(
+        helpers.client_as(app, people.trainee),
         f"/clinical/cases/{case.id}/sessions/new",
         data,
         photos if files else None,
     )
     assert response.status_code == 400
-    assert _error_at(response, field)
+    assert helpers.error_at(response, field)
     assert a11y.problems(response.get_data(as_text=True)) == []
     assert _count(TreatmentSession) == 0 and not list(storage.files("clinical"))
 
 
 def test_every_form_page_passes_the_accessibility_check(app, world):
     people, case, session = world["people"], world["case"], world["session"]
-    trainee, instructor = _as(app, people.trainee), _as(app, people.instructor)
+    trainee, instructor = (
+        helpers.client_as(app, people.trainee),
+        helpers.client_as(app, people.instructor),
+    )
     pages = [
         (trainee, "/clinical"),
         (trainee, "/clinical/cases/new"),
@@ -338,7 +303,7 @@ def test_every_form_page_passes_the_accessibility_check(app, world):
         (instructor, "/clinical/supervision"),
         (instructor, f"/clinical/trainees/{people.trainee.id}"),
         (instructor, f"/clinical/trainees/{people.trainee.id}/assessments/practical_exam"),
-        (_as(app, world["admin"]), "/clinical/lots?brand=a&lot=b"),
+        (helpers.client_as(app, world["admin"]), "/clinical/lots?brand=a&lot=b"),
     ]
     for client, url in pages:
         response = client.get(url)
@@ -348,11 +313,11 @@ def test_every_form_page_passes_the_accessibility_check(app, world):
 
 def test_an_instructor_of_another_cohort_cannot_examine_or_sign(app, world):
     people = world["people"]
-    outsider = _as(app, people.other_instructor)
+    outsider = helpers.client_as(app, people.other_instructor)
     url = f"/clinical/trainees/{people.trainee.id}/assessments/observed_procedure"
     assert outsider.get(url).status_code == 404
     assert outsider.get(f"/clinical/trainees/{people.trainee.id}").status_code == 404
-    sign = _post(
+    sign = helpers.post_form(
         outsider, f"/clinical/sessions/{world['session'].id}/sign-off", {"level": "direct"}
     )
     assert sign.status_code == 404 and signoffs.current_sign_off(world["session"]) is None
@@ -360,7 +325,7 @@ def test_an_instructor_of_another_cohort_cannot_examine_or_sign(app, world):
 
 def test_an_examiner_records_and_corrects_an_assessment(app, world):
     people = world["people"]
-    examiner = _as(app, people.instructor)
+    examiner = helpers.client_as(app, people.instructor)
     url = f"/clinical/trainees/{people.trainee.id}/assessments/practical_exam"
     data = {
         "held_on": "2026-02-01",
@@ -370,13 +335,15 @@ def test_an_examiner_records_and_corrects_an_assessment(app, world):
         "item_technique": "y",
         "item_aftercare": "y",
     }
-    assert _post(examiner, url, data).status_code == 302
+    assert helpers.post_form(examiner, url, data).status_code == 302
     first = db.session.scalar(select(Assessment))
     assert first.is_passed
     correct = f"/clinical/assessments/{first.id}/correct"
-    refused = _post(examiner, correct, data)
-    assert refused.status_code == 400 and "Say why" in _error_at(refused, "reason")
-    fixed = _post(examiner, correct, data | {"item_technique": "", "reason": "Wrong station"})
+    refused = helpers.post_form(examiner, correct, data)
+    assert refused.status_code == 400 and "Say why" in helpers.error_at(refused, "reason")
+    fixed = helpers.post_form(
+        examiner, correct, data | {"item_technique": "", "reason": "Wrong station"}
+    )
     assert fixed.status_code == 302
     db.session.refresh(first)
     assert first.superseded_by_id is not None
@@ -387,7 +354,7 @@ def test_an_examiner_records_and_corrects_an_assessment(app, world):
 def test_the_dashboard_shows_the_pathway_and_due_reviews(app, people):
     case = helpers.completed_case(people.trainee, people.instructor, JAN, ["direct"])
     helpers.freeze(case.closed_on + timedelta(days=30))
-    page = _as(app, people.trainee).get("/").get_data(as_text=True)
+    page = helpers.client_as(app, people.trainee).get("/").get_data(as_text=True)
     assert "Case logbook" in page and "healed review(s) due now" in page
     assert "4-week healed review of case" in page and case.code in page
 
@@ -401,7 +368,7 @@ def test_the_notification_paths_are_the_routes(app):
 
 
 def test_clinic_accounts_never_reach_the_logbook(app, world):
-    client = _as(app, world["clinic"])
+    client = helpers.client_as(app, world["clinic"])
     assert client.get("/clinical").status_code == 403
     assert client.get("/clinical/supervision").status_code == 403
 
@@ -409,13 +376,18 @@ def test_clinic_accounts_never_reach_the_logbook(app, world):
 def test_withdrawal_is_confirmed_explicitly_and_erases(app, world, storage):
     people, case = world["people"], world["case"]
     url = f"/clinical/cases/{case.id}/withdraw"
-    assert _post(_as(app, people.other_trainee), url, {"confirm": "y"}).status_code == 404
-    me = _as(app, people.trainee)
-    unconfirmed = _post(me, url, {})
+    assert (
+        helpers.post_form(
+            helpers.client_as(app, people.other_trainee), url, {"confirm": "y"}
+        ).status_code
+        == 404
+    )
+    me = helpers.client_as(app, people.trainee)
+    unconfirmed = helpers.post_form(me, url, {})
     assert unconfirmed.status_code == 302
     assert "Tick the box" in me.get(f"/clinical/cases/{case.id}").get_data(as_text=True)
     assert _count(ClientPhoto) == 2
-    assert _post(me, url, {"confirm": "y"}).status_code == 302
+    assert helpers.post_form(me, url, {"confirm": "y"}).status_code == 302
     assert _count(ClientPhoto) == 0 and not list(storage.files("clinical"))
     page = me.get(f"/clinical/cases/{case.id}").get_data(as_text=True)
     assert "Consent withdrawn" in page and "were erased" in page
