@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from smp_academy.auth.models import User
@@ -21,6 +23,7 @@ from smp_academy.certificates.openbadges.credential import (
     build_achievement_credential,
     new_identity_salt,
 )
+from smp_academy.certificates.openbadges.sharing import linkedin_add_to_profile_url
 from smp_academy.certificates.openbadges.verify import Verdict, verify_credential
 from smp_academy.certificates.status import verify_url
 from smp_academy.core.clock import now_utc
@@ -89,11 +92,37 @@ def sign_credential(cert: Certificate) -> None:
     status_lists.ensure_published(status_lists.list_number(record.status_list_index))
 
 
+def verification_context() -> dict[str, Any]:
+    """What a presented credential is checked against: our DID document and our status lists
+    as published now (read from the database, never fetched), at the present moment."""
+    return {
+        "did_document": issuer.did_document(),
+        "status_list_lookup": status_lists.lookup,
+        "now": now_utc(),
+    }
+
+
 def verify_presented(document: Any) -> Verdict:
     """Is ``document`` a credential of ours, unchanged, not revoked and not expired, now?"""
-    return verify_credential(
-        document,
-        did_document=issuer.did_document(),
-        status_list_lookup=status_lists.lookup,
-        now=now_utc(),
+    return verify_credential(document, **verification_context())
+
+
+def certificate_named(code: str | None) -> Certificate | None:
+    """The certificate a presented credential names by its code, if there is one (whatever
+    the verdict: a registry record to compare with, never a vouching for the file)."""
+    if code is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def linkedin_url(cert: Certificate) -> str:
+    """LinkedIn's "Add licence or certification" form, filled in with ``cert``."""
+    config = current_app.config
+    return linkedin_add_to_profile_url(
+        name=cert.credential_title,
+        organization=config["LINKEDIN_ORGANIZATION_ID"] or config["ACADEMY_NAME"],
+        issued_on=cert.issued_on,
+        expires_on=cert.expires_on,
+        cert_id=cert.code,
+        cert_url=verify_url(cert.code),
     )

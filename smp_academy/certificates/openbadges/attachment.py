@@ -53,6 +53,17 @@ def credential_bytes(credential: dict[str, Any]) -> bytes:
     return json.dumps(credential, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
+def credential_from_bytes(data: bytes) -> dict[str, Any]:
+    """The credential in a JSON file's bytes, or attached to a PDF's; CredentialFileError
+    when there is none to read."""
+    if not data.startswith(b"%PDF"):
+        return parse_credential_json(data)
+    document = extract_credential_from_pdf(data)
+    if document is None:
+        raise CredentialFileError(f"the PDF carries no {ATTACHMENT_NAME} attachment")
+    return document
+
+
 def parse_credential_json(data: bytes) -> dict[str, Any]:
     try:
         document = json.loads(data.decode("utf-8"))
