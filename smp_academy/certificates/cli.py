@@ -36,10 +36,11 @@ certificates = AppGroup("certificates", help="Issued certificates.")
 
 
 @contextmanager
-def pyhanko_quiet() -> Iterator[None]:
-    """pyHanko logs a traceback when its difference analysis meets an incremental forgery; the
-    report already says the file was changed, so that log would only scare the person."""
-    logger = logging.getLogger("pyhanko")  # its modules' loggers inherit this level
+def quiet(library: str) -> Iterator[None]:
+    """Silence a PDF library's logger for one check: pyHanko logs a traceback when its
+    difference analysis meets an incremental forgery, pypdf a warning for a damaged file; the
+    report or the one-line error already says so, and a log would only scare the person."""
+    logger = logging.getLogger(library)  # its modules' loggers inherit this level
     previous = logger.level
     logger.setLevel(logging.CRITICAL + 1)
     try:
@@ -65,7 +66,7 @@ def verify_pdf(ctx: click.Context, file: Path) -> None:
     """Print JSON: is the signature intact and ours, the code inside, and its status now.
     Exits 1 when the file is not a genuine certificate PDF."""
     data = _read_pdf(file)
-    with pyhanko_quiet():
+    with quiet("pyhanko"):
         check, cert = check_pdf(data)
     if check.reason == UNREADABLE_REASON:
         raise BadInput(f"{file} is not a readable PDF file (it is damaged or incomplete)")
@@ -91,7 +92,8 @@ def verify_pdf(ctx: click.Context, file: Path) -> None:
 def verify_credential(ctx: click.Context, file: Path) -> None:
     """Print JSON: is this Open Badges credential (a JSON file, or the one a certificate PDF
     carries) ours, unchanged, not revoked and not expired. Exits 1 when it is not valid."""
-    exit_code, report = verify_credential_file(file, **credentials.verification_context())
+    with quiet("pypdf"):
+        exit_code, report = verify_credential_file(file, **credentials.verification_context())
     if exit_code == EXIT_BAD_INPUT:
         raise BadInput(report["error"])
     cert = credentials.certificate_named(report.get("code"))

@@ -36,8 +36,9 @@ def attach_credential(pdf_bytes: bytes, credential: dict[str, Any]) -> bytes:
 
 def extract_credential_from_pdf(pdf_bytes: bytes) -> dict[str, Any] | None:
     """The embedded credential, or None when the PDF carries none."""
+    reader = _reader(pdf_bytes)
     try:
-        contents = _reader(pdf_bytes).attachments.get(ATTACHMENT_NAME)
+        contents = reader.attachments.get(ATTACHMENT_NAME)
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
         raise CredentialFileError(f"its attachments cannot be read ({error})") from None
     if not contents:
