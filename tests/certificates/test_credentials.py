@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
-from smp_academy.certificates import documents, services, status_lists
+from smp_academy.certificates import credentials, documents, issuer, services, status_lists
 from smp_academy.certificates.models import Certificate, CertificateCredential, StatusList
 from smp_academy.certificates.openbadges.attachment import extract_credential_from_pdf
 from smp_academy.core import clock, jobs
@@ -294,3 +295,25 @@ def test_the_migration_gives_existing_certificates_a_position_and_a_salt(tmp_pat
         db.session.rollback()
         downgrade(revision=before)
         assert "certificate_credentials" not in inspect(db.engine).get_table_names()
+
+
+def test_after_a_key_rotation_old_credentials_still_verify(app, cli, monkeypatch, tmp_path, issued):
+    _, _, old_credential = issued
+    folder = tmp_path / "credential-keys"
+    shutil.copytree(app.config["CREDENTIAL_KEYS_PATH"], folder)
+    monkeypatch.setitem(app.config, "CREDENTIAL_KEYS_PATH", str(folder))
+    result = cli("certificates", "credential-key", "2027-01")
+    assert result.exit_code == 0, result.stderr
+    assert "now signs new credentials" in result.stdout
+    monkeypatch.delitem(app.extensions, "smp_credential_keys")  # what the restart does
+
+    new = helpers.certificate(factories.user(name="Nadia New"))
+    jobs.commit()
+    new_credential = new.credential.document
+    assert new_credential["proof"]["verificationMethod"].endswith("#2027-01")
+    assert old_credential["proof"]["verificationMethod"].endswith("#dev-1")
+    for credential in (old_credential, new_credential):
+        assert credentials.verify_presented(credential).status == "valid"
+    did_doc = issuer.did_document()
+    assert [m["id"].split("#")[1] for m in did_doc["verificationMethod"]] == ["2027-01", "dev-1"]
+    check_independently(old_credential, did_doc)
