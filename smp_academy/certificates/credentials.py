@@ -54,7 +54,7 @@ def credential_data(cert: Certificate) -> CredentialData:
     return CredentialData(
         code=cert.code,
         holder_name=cert.holder_name,
-        holder_email=db.session.get(User, cert.holder_id).email,
+        holder_email=db.session.get_one(User, cert.holder_id).email,
         identity_salt=record.identity_salt,
         certification_slug=certification.slug,
         certification_title=cert.credential_title,

@@ -118,7 +118,7 @@ def _locked_row(number: int) -> StatusList:
             db.session.add(row)
         return row
     except IntegrityError:  # another transaction created it a moment ago: take turns
-        return db.session.scalar(locked)
+        return db.session.scalars(locked).one()
 
 
 def published(number: int) -> StatusList | None:

@@ -112,7 +112,8 @@ def _download(data: bytes, mimetype: str, filename: str, etag: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns itself into a 304 when the copy is current
+    return response
 
 
 @bp.route("/admin/certificates", methods=["GET", "POST"])
