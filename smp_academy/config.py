@@ -21,6 +21,10 @@ DEFAULTS: dict[str, Any] = {
     "S3_ENDPOINT_URL": None,
     "SIGNING_KEY_PATH": None,
     "SIGNING_CERT_PATH": None,
+    # a folder of Ed25519 keys that sign Open Badges credentials (README, "Digital credentials")
+    "CREDENTIAL_KEYS_PATH": None,
+    # the academy's LinkedIn page id: "Add to LinkedIn profile" then links to it (else the name)
+    "LINKEDIN_ORGANIZATION_ID": None,
     "ACADEMY_NAME": "SMP Academy",
     "SIGNATORY_NAME": "Dr. Alex Morgan",
     "SIGNATORY_TITLE": "Director of Training",
@@ -66,6 +70,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
             raise ConfigError("SMP_SECRET_KEY must be set in production")
         config["SECRET_KEY"] = _development_secret(instance_path)
     config.update(_signing_identity(config, instance_path, production))
+    config.update(_credential_keys(config, instance_path, production))
     config.setdefault("DATABASE_URL", f"sqlite:///{instance_path / 'smp_academy.db'}")
     config.setdefault("STORAGE_URL", f"file://{instance_path / 'files'}")
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
@@ -89,6 +94,20 @@ def _signing_identity(config: dict[str, Any], instance_path: Path, production: b
         Path(config.get("INSTANCE_DIR") or instance_path)
     )
     return {"SIGNING_KEY_PATH": str(key_path), "SIGNING_CERT_PATH": str(cert_path)}
+
+
+def _credential_keys(config: dict[str, Any], instance_path: Path, production: bool) -> dict:
+    """The folder of the keys that sign Open Badges credentials: configured in production (its
+    keys are the academy's identity, published in did.json), a development folder in
+    instance/ otherwise, generated once."""
+    if config.get("CREDENTIAL_KEYS_PATH"):
+        return {}
+    if production:
+        raise ConfigError("SMP_CREDENTIAL_KEYS_PATH must be set in production")
+    from smp_academy.certificates.dev_identity import ensure_dev_credential_keys
+
+    folder = ensure_dev_credential_keys(Path(config.get("INSTANCE_DIR") or instance_path))
+    return {"CREDENTIAL_KEYS_PATH": str(folder)}
 
 
 def _from_environment() -> dict[str, Any]:

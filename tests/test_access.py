@@ -39,7 +39,12 @@ UNGUARDED = {
     "verification.verify_form",
     "verification.verify_submit",
     "verification.verify_code",
+    "verification.verify_credential_submit",  # public: check a digital credential
+    "certificates.show_certification",  # public criteria page that credentials link to
+    "certificates.status_list",  # public signed revocation list of the credentials
+    "certificates.did_document",  # public did.json: the keys that sign credentials
     "api.get_certificate",  # public, rate-limited (CONTRACT section 4)
+    "api.get_credential",  # public, rate-limited: the signed Open Badges credential
     "api.verify_batch",  # clinic bearer token, checked by the API itself
 }
 SIGN_IN_ONLY = {"/profile": "GET", "/notifications": "GET", "/courses/x/lessons/x": "GET"}

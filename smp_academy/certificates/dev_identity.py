@@ -1,8 +1,9 @@
-"""The development signing identity: an RSA key and a self-signed certificate in instance/.
+"""The development signing identities in instance/: an RSA key and a self-signed certificate
+for the PDFs, and an Ed25519 key folder for the Open Badges credentials.
 
-Production names its own (SMP_SIGNING_KEY_PATH, SMP_SIGNING_CERT_PATH) and refuses to start
-without them; only a development configuration creates this pair, once, for every process
-that shares the instance folder.
+Production names its own (SMP_SIGNING_KEY_PATH, SMP_SIGNING_CERT_PATH, SMP_CREDENTIAL_KEYS_PATH)
+and refuses to start without them; only a development configuration creates these, once, for
+every process that shares the instance folder.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
@@ -18,34 +20,58 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from smp_academy.certificates.openbadges.keys import CURRENT_FILE, generate_key
+
 DEV_SUBJECT = "SMP Academy Certificate Signing (development)"
 IDENTITY_DIR = "certificate-signing"
 CERT_FILE = "cert.pem"
 KEY_FILE = "key.pem"
+CREDENTIAL_KEYS_DIR = "credential-keys"
+DEV_CREDENTIAL_KEY_ID = "dev-1"
 
 
 def ensure_dev_signing_identity(instance_dir: Path) -> tuple[Path, Path]:
-    """Key and certificate paths for development, generated on first use.
-
-    The pair is generated in a private temporary folder and renamed into place in one
-    step, so two processes starting at once never end up with a key and a certificate
-    that do not belong together. Returns ``(key_path, cert_path)``.
-    """
+    """``(key_path, cert_path)`` for development, generated on first use (together, so two
+    processes starting at once never end up with a key and a certificate that do not match)."""
     target = Path(instance_dir) / IDENTITY_DIR
     key_path, cert_path = target / KEY_FILE, target / CERT_FILE
-    if key_path.is_file() and cert_path.is_file():
-        return key_path, cert_path
+    _ensure_folder(
+        target,
+        lambda: key_path.is_file() and cert_path.is_file(),
+        lambda staging: _write_identity(staging, DEV_SUBJECT),
+    )
+    return key_path, cert_path
+
+
+def ensure_dev_credential_keys(instance_dir: Path) -> Path:
+    """The development folder of Open Badges credential keys, with one key, made on first use."""
+    target = Path(instance_dir) / CREDENTIAL_KEYS_DIR
+    _ensure_folder(
+        target,
+        lambda: (target / CURRENT_FILE).is_file(),
+        lambda staging: generate_key(staging, DEV_CREDENTIAL_KEY_ID),
+    )
+    return target
+
+
+def _ensure_folder(
+    target: Path, is_complete: Callable[[], bool], write: Callable[[Path], object]
+) -> None:
+    """Write ``target`` in a private staging folder and rename it into place in one step, so
+    two processes starting at once never use a half-written folder (the slower one keeps the
+    folder the faster one made)."""
+    if is_complete():
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".signing-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        _write_identity(staging, DEV_SUBJECT)
+        write(staging)
         staging.rename(target)
     except OSError:
-        if not (key_path.is_file() and cert_path.is_file()):
+        if not is_complete():
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return key_path, cert_path
 
 
 def _write_identity(folder: Path, common_name: str) -> None:

@@ -1,4 +1,6 @@
-"""The certificate PDF: rendered and signed once, in a job, and stored; checked on upload."""
+"""The certificate's documents: its Open Badges credential and its PDF (which carries the
+credential as an attachment), made and signed once, in a job, and stored; PDFs checked on
+upload."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from typing import TYPE_CHECKING
 from flask import current_app
 from sqlalchemy import select
 
-from smp_academy.certificates.models import Certificate
+from smp_academy.certificates import credentials, status_lists
+from smp_academy.certificates.models import Certificate, CertificateCredential
 from smp_academy.certificates.status import verify_url
+from smp_academy.core import jobs
 from smp_academy.core.storage import get_storage, new_key
 from smp_academy.extensions import db
 
@@ -59,20 +63,45 @@ def certificate_document(cert: Certificate) -> CertificateDocument:
 
 
 def render_certificate(cert_id: int) -> None:
-    """Job: render, sign and store the PDF once. The row lock makes two runs of the job for one
-    certificate (a re-dispatch) wait for each other, and the second finds the PDF stored."""
+    """Job: make what the certificate still lacks, once — its signed credential, then its PDF
+    with the credential attached before the PAdES signature (which so covers it too). The row
+    lock makes two runs for one certificate (a re-dispatch) wait for each other, and the
+    second finds everything stored."""
     cert = db.session.scalar(
         select(Certificate).where(Certificate.id == cert_id).with_for_update(of=Certificate)
     )
-    if cert is None or cert.pdf_key:
+    if cert is None:
         return
+    if cert.credential.document is None:
+        credentials.sign_credential(cert)
+    if cert.pdf_key:
+        return
+    from smp_academy.certificates.openbadges.attachment import attach_credential
     from smp_academy.certificates.pdf import render_certificate_pdf
 
-    pdf = _signer().sign(render_certificate_pdf(certificate_document(cert)))
+    unsigned = attach_credential(
+        render_certificate_pdf(certificate_document(cert)), cert.credential.document
+    )
+    pdf = _signer().sign(unsigned)
     key = new_key("certificates", ".pdf")
     get_storage().save(key, pdf, "application/pdf")
     cert.pdf_key = key
     cert.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+
+
+def backfill_credentials() -> int:
+    """Queue the render job for every certificate without a credential (made before
+    credentials existed); their PDFs stay as issued. Every status list is published afresh.
+    Returns how many certificates were queued."""
+    missing = db.session.scalars(
+        select(CertificateCredential.certificate_id)
+        .where(CertificateCredential.document.is_(None))
+        .order_by(CertificateCredential.certificate_id)
+    ).all()
+    for cert_id in missing:
+        jobs.enqueue(render_certificate, cert_id)
+    status_lists.publish_all()
+    return len(missing)
 
 
 def known_pdf_keys() -> set[str]:

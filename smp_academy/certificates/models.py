@@ -89,3 +89,39 @@ class Certificate(Model):
     superseded_by: Mapped[Certificate | None] = relationship(
         remote_side=[id], foreign_keys=[superseded_by_id], lazy="select"
     )
+    credential: Mapped[CertificateCredential] = relationship(
+        back_populates="certificate", lazy="select"
+    )
+
+
+class CertificateCredential(db.Model):
+    """A certificate's Open Badges 3.0 credential, made at issue with the certificate: the
+    position of its revocation bit in the status lists (drawn at random, so positions do not
+    reveal the order of issue; list ``index // 131072 + 1``), the salt of the holder's hashed
+    e-mail address in it, and the signed credential once the render job has made it.
+
+    A row of its own, not columns of ``certificates``: a few kilobytes of JSON that only the
+    credential's own paths read stay out of every list of certificates."""
+
+    __tablename__ = "certificate_credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), unique=True)
+    status_list_index: Mapped[int] = mapped_column(Integer, unique=True)
+    identity_salt: Mapped[str] = mapped_column(String(32))
+    document: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    certificate: Mapped[Certificate] = relationship(back_populates="credential", lazy="raise")
+
+
+class StatusList(db.Model):
+    """One published Bitstring Status List (its ``id`` is the number in its URL), signed.
+    Rebuilt in the transaction that revokes, reinstates or supersedes a certificate it covers,
+    so the list served on the next request already says so."""
+
+    __tablename__ = "credential_status_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    credential: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

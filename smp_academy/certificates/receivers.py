@@ -1,8 +1,9 @@
-"""What certificates do when lower domains announce something (signals, not imports)."""
+"""What certificates do when lower domains announce something (signals, not imports), and
+what follows within certificates from their own announcements (notices, status lists)."""
 
 from __future__ import annotations
 
-from smp_academy.certificates import notices
+from smp_academy.certificates import notices, status_lists
 from smp_academy.certificates.services import check_and_issue
 from smp_academy.core.events import requirement_met
 from smp_academy.core.jobs import enqueue
@@ -20,3 +21,4 @@ def connect_receivers() -> None:
     """Connect every subscriber of the certificate events (called by the factory)."""
     requirement_met.connect(_issue_earned_certificates)
     notices.connect_receivers()
+    status_lists.connect_receivers()

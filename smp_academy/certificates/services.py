@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from smp_academy.auth.models import User
 from smp_academy.auth.services import find_user_by_email
+from smp_academy.certificates import credentials
 from smp_academy.certificates.codes import generate_code
 from smp_academy.certificates.content import requirement_list, slugs_of
 from smp_academy.certificates.documents import render_certificate
@@ -96,8 +97,8 @@ def issue(
 ) -> Certificate | None:
     """Create one certificate, or None when this cycle is already issued (the unique index
     settles two completions at the same moment). What it rests on is recorded with it (and,
-    for a renewal, what was renewed since ``renewal_since``). The PDF is rendered by a job
-    after commit."""
+    for a renewal, what was renewed since ``renewal_since``). Its credential and PDF are made
+    by a job after commit."""
     today = today_utc()
     start = starts_on or today
     months = certification.validity_months
@@ -120,6 +121,7 @@ def issue(
             db.session.add(cert)
     except IntegrityError:
         return None
+    credentials.add_record(cert)
     audit.record(
         issued_by,
         "certificate.issued",
@@ -217,6 +219,7 @@ def reissue(actor: User, cert: Certificate, holder_name: str, reason: str) -> Ce
     )
     db.session.add(new)
     db.session.flush()
+    credentials.add_record(new)
     cert.superseded_by_id = new.id
     audit.record(
         actor,

@@ -1,21 +1,49 @@
-"""Holders' certificates and downloads; the admins' certificate management."""
+"""Holders' certificates and downloads; the admins' certificate management; the public
+documents of Open Badges credentials (did.json, status lists, certification criteria)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from smp_academy.certificates import documents, overview, permissions, services
+from smp_academy.certificates import (
+    credentials,
+    criteria,
+    documents,
+    issuer,
+    overview,
+    permissions,
+    services,
+    status_lists,
+)
 from smp_academy.certificates.forms import IssueForm, ReasonForm, ReissueForm
+from smp_academy.certificates.models import Certificate
+from smp_academy.certificates.openbadges.attachment import credential_bytes
+from smp_academy.certificates.openbadges.did import did_document_route
 from smp_academy.certificates.requirements import requirement_names
-from smp_academy.certificates.status import certificate_json, status_of
+from smp_academy.certificates.status import certificate_json, status_of, verify_url
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors
 
 bp = Blueprint("certificates", __name__)
 
 PDF_RETRY_SECONDS = 5
+#: public documents verifiers fetch (from wallets and web pages on any site too)
+PUBLIC_DOCUMENT_HEADERS = {"Access-Control-Allow-Origin": "*"}
 #: what each action on the admin page is called in its success message
 ACTION_DONE = {
     "revoke": "Certificate revoked; verifiers see the reason from now on.",
@@ -39,19 +67,53 @@ def my_certificates():
 @bp.get("/certificates/<code>.pdf")
 @roles_required(Role.TRAINEE, Role.ADMIN)
 def download_pdf(code: str):
-    cert = services.certificate_by_exact_code(code)
-    require(permissions.can_download(current_user, cert), hide=True)
+    cert = _downloadable(code)
     if permissions.is_withdrawn(cert):
         return render_template("certificates/withdrawn.html", cert=cert), 410
     data = documents.stored_pdf(cert)
     if data is None:
-        page = render_template("certificates/preparing.html", cert=cert, seconds=PDF_RETRY_SECONDS)
-        return page, 202, {"Retry-After": str(PDF_RETRY_SECONDS), "Cache-Control": "no-store"}
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{cert.code}.pdf"'
+        return _preparing(cert, "The signed PDF", "certificates.download_pdf")
+    return _download(data, "application/pdf", f"{cert.code}.pdf", cert.pdf_sha256 or cert.code)
+
+
+@bp.get("/certificates/<code>.json")
+@roles_required(Role.TRAINEE, Role.ADMIN)
+def download_credential(code: str):
+    cert = _downloadable(code)
+    if permissions.is_withdrawn(cert):
+        return render_template("certificates/withdrawn.html", cert=cert), 410
+    document = cert.credential.document
+    if document is None:
+        return _preparing(cert, "The digital credential", "certificates.download_credential")
+    filename = f"{cert.code}.credential.json"
+    return _download(credential_bytes(document), "application/json", filename, cert.code)
+
+
+def _downloadable(code: str) -> Certificate:
+    cert = services.certificate_by_exact_code(code)
+    require(permissions.can_download(current_user, cert), hide=True)
+    return cert
+
+
+def _preparing(cert: Certificate, document: str, endpoint: str):
+    """202 while the render job has not stored the file yet: a web request never makes one."""
+    page = render_template(
+        "certificates/preparing.html",
+        cert=cert,
+        document=document,
+        retry_url=url_for(endpoint, code=cert.code),
+        seconds=PDF_RETRY_SECONDS,
+    )
+    return page, 202, {"Retry-After": str(PDF_RETRY_SECONDS), "Cache-Control": "no-store"}
+
+
+def _download(data: bytes, mimetype: str, filename: str, etag: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"
-    response.set_etag(cert.pdf_sha256 or cert.code)
-    return response.make_conditional(request)
+    response.set_etag(etag)
+    response.make_conditional(request)  # turns itself into a 304 when the copy is current
+    return response
 
 
 @bp.route("/admin/certificates", methods=["GET", "POST"])
@@ -97,9 +159,57 @@ def manage_certificate(code: str):
     )
 
 
+@bp.get("/certifications/<slug>")
+def show_certification(slug: str):
+    """The public criteria of a certification, which its credentials link to."""
+    certification = criteria.certification_by_slug(slug)
+    return render_template(
+        "certificates/certification.html",
+        certification=certification,
+        criteria=criteria.criteria_of(certification),
+    )
+
+
+@bp.get(f"{status_lists.PATH}<int:number>")
+def status_list(number: int):
+    """A signed status list, as the last revocation, reinstatement or re-issue left it."""
+    row = status_lists.published(number)
+    if row is None:
+        return jsonify(error="No status list has this number."), 404, PUBLIC_DOCUMENT_HEADERS
+    response = public_json(row.credential)
+    response.headers["Cache-Control"] = "no-cache"  # revalidate: a revocation shows at once
+    response.set_etag(row.updated_at.isoformat())
+    return response.make_conditional(request)
+
+
+def did_document():
+    """The academy's DID document: the keys that sign credentials, current and retired."""
+    response = public_json(issuer.did_document())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.record
+def _serve_did_document(state: BlueprintSetupState) -> None:
+    """did:web fixes the path of did.json from SMP_BASE_URL, so the route follows the setting."""
+    route = did_document_route(state.app.config["BASE_URL"])
+    state.add_url_rule(route, "did_document", did_document, methods=["GET"])
+
+
+def public_json(document: dict) -> Response:
+    """A public JSON document (a credential, a status list, did.json), readable from any site."""
+    body = json.dumps(document, indent=2, ensure_ascii=False)
+    return current_app.response_class(
+        body, mimetype="application/json", headers=PUBLIC_DOCUMENT_HEADERS
+    )
+
+
 @bp.app_context_processor
 def certificate_template_helpers():
     return {
         "certification_overview": overview.certification_overview,
         "requirement_names": requirement_names,
+        "linkedin_url": credentials.linkedin_url,
+        "public_url": verify_url,
+        "criterion_text": criteria.criterion_text,
     }

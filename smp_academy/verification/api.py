@@ -6,7 +6,8 @@ import hashlib
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from smp_academy.certificates.status import certificate_json, lookup_problem
+from smp_academy.certificates.status import certificate_json, find_by_code, lookup_problem
+from smp_academy.certificates.views import public_json
 from smp_academy.core.bodies import parse_body
 from smp_academy.core.boundary import writes
 from smp_academy.core.rate_limits import too_many
@@ -15,6 +16,8 @@ from smp_academy.verification import schemas, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, no cookies
+
+CREDENTIAL_RETRY_SECONDS = 5
 
 
 def _lookup_limit() -> str:
@@ -68,6 +71,22 @@ def get_certificate(code: str):
     if cert is None:
         return error("No certificate has this code.", 404)
     return jsonify(certificate_json(cert))
+
+
+@bp.get("/certificates/<code>/credential")
+@limiter.limit(_lookup_limit, error_message=too_many("credential downloads from your address"))
+def get_credential(code: str):
+    """The certificate's signed Open Badges credential, as stored by its render job."""
+    problem = lookup_problem(code)
+    if problem:
+        return error(problem, 404)
+    cert = find_by_code(code)
+    document = cert.credential.document
+    if document is None:
+        seconds = CREDENTIAL_RETRY_SECONDS
+        message = f"The credential of {cert.code} is being made; try again in {seconds} seconds."
+        return jsonify(status="pending", message=message), 202, {"Retry-After": str(seconds)}
+    return public_json(document)
 
 
 @bp.post("/certificates/verify")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -13,6 +13,22 @@ class VerifyForm(FlaskForm):
         description="For example SMP-7K3Q-9XWM-2F4T. Case, spaces and dashes do not matter.",
     )
     pdf = FileField("Or upload the certificate PDF")
+
+
+class CredentialForm(FlaskForm):
+    """A digital credential to check: the JSON file, the certificate PDF that carries it, or the
+    JSON pasted. Shown on the same page as ``VerifyForm``: make it with ``prefix="credential"``
+    so that the two forms' element ids differ."""
+
+    file = FileField(
+        "Credential file (JSON, or the certificate PDF)",
+        description="The .json file a practitioner shared with you, or their certificate PDF.",
+    )
+    text = TextAreaField(
+        "Or paste the credential JSON",
+        validators=[Optional(), Length(max=200_000)],
+        description="Everything from the first { to the last }.",
+    )
 
 
 class TokenForm(FlaskForm):

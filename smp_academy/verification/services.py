@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
 
 from smp_academy.auth import throttle
 from smp_academy.auth.models import User
+from smp_academy.certificates import credentials
 from smp_academy.certificates.codes import CodeTypo, MalformedCode, normalize_code
 from smp_academy.certificates.models import Certificate
+from smp_academy.certificates.openbadges.attachment import (
+    CredentialFileError,
+    credential_from_bytes,
+    parse_credential_json,
+)
+from smp_academy.certificates.openbadges.verify import Verdict
 from smp_academy.certificates.status import certificate_json, find_by_code
 from smp_academy.core import audit
 from smp_academy.core.clock import now_utc
@@ -21,6 +29,7 @@ from smp_academy.extensions import db
 from smp_academy.verification.models import ClinicToken, RosterEntry, VerificationLookup
 
 TOKEN_PREFIX = "smpk_"
+MAX_CREDENTIAL_FILE_BYTES = 10 * 1024 * 1024
 
 
 def log_lookup(
@@ -67,6 +76,45 @@ def batch_verify(clinic: User, codes: list[str]) -> list[dict[str, Any]]:
         log_lookup(wanted[code] or code, cert, "batch", clinic)
         results.append(certificate_json(cert) if cert else {"code": code, "status": "not_found"})
     return results
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def check_credential(
+    upload: bytes | None, pasted: str | None, clinic: User | None = None
+) -> tuple[Verdict, Certificate | None]:
+    """The verdict on a presented digital credential, and the certificate it names if we have
+    one (the look-up is logged). ValidationFailed when there is nothing to check."""
+    verdict = credentials.verify_presented(presented_credential(upload, pasted))
+    cert = credentials.certificate_named(verdict.code)
+    if verdict.code:
+        log_lookup(verdict.code, cert, "credential", clinic)
+    return verdict, cert
+
+
+def presented_credential(upload: bytes | None, pasted: str | None) -> dict[str, Any]:
+    """The JSON object in the uploaded file (or attached to an uploaded PDF), or pasted."""
+    pasted = (pasted or "").strip()
+    if upload and pasted:
+        raise ValidationFailed("Choose a file or paste the JSON, not both.", field="text")
+    if upload:
+        if len(upload) > MAX_CREDENTIAL_FILE_BYTES:
+            message = "This file is larger than 10 MB; a credential is much smaller."
+            raise ValidationFailed(message, field="file")
+        return _read(credential_from_bytes, upload, "This file", "file")
+    if pasted:
+        return _read(parse_credential_json, pasted.encode("utf-8"), "This text", "text")
+    raise ValidationFailed("Choose the credential file or paste its JSON.", field="file")
+
+
+def _read(
+    parse: Callable[[bytes], dict[str, Any]], data: bytes, what: str, field: str
+) -> dict[str, Any]:
+    try:
+        return parse(data)
+    except CredentialFileError as error:
+        raise ValidationFailed(f"{what} cannot be checked: {error}.", field=field) from None
 
 
 # --------------------------------------------------------------------------- tokens

@@ -13,7 +13,13 @@ from smp_academy.core.roles import Role, has_role, roles_required
 from smp_academy.core.web import form_errors
 from smp_academy.extensions import limiter
 from smp_academy.verification import services
-from smp_academy.verification.forms import ConfirmForm, RosterForm, TokenForm, VerifyForm
+from smp_academy.verification.forms import (
+    ConfirmForm,
+    CredentialForm,
+    RosterForm,
+    TokenForm,
+    VerifyForm,
+)
 
 bp = Blueprint("verification", __name__)
 
@@ -29,9 +35,28 @@ def _viewer_clinic():
     return current_user if has_role(current_user, Role.CLINIC) else None
 
 
+def _credential_form() -> CredentialForm:
+    return CredentialForm(prefix="credential")
+
+
+def _verify_page(form: VerifyForm | None = None, credential_form: CredentialForm | None = None):
+    """The /verify page with both forms: a certificate by code or PDF, a digital credential."""
+    return render_template(
+        "verification/verify.html",
+        form=form or VerifyForm(),
+        credential_form=credential_form or _credential_form(),
+    )
+
+
+def _uploaded(field, limit: int) -> bytes | None:
+    """The uploaded file's bytes (at most ``limit`` + 1, to tell a too-large file), or None."""
+    upload = field.data
+    return upload.read(limit + 1) if upload and getattr(upload, "filename", "") else None
+
+
 @bp.get("/verify")
 def verify_form():
-    return render_template("verification/verify.html", form=VerifyForm())
+    return _verify_page()
 
 
 @bp.post("/verify")
@@ -39,24 +64,40 @@ def verify_form():
 def verify_submit():
     form = VerifyForm()
     if not form.validate_on_submit():
-        return render_template("verification/verify.html", form=form), 400
-    upload = form.pdf.data
-    if upload and getattr(upload, "filename", ""):
-        return _verify_pdf(form, upload.read(MAX_PDF_BYTES + 1))
+        return _verify_page(form), 400
+    data = _uploaded(form.pdf, MAX_PDF_BYTES)
+    if data is not None:
+        return _verify_pdf(form, data)
     if not form.code.data:
         form.code.errors = ["Enter a certificate code or upload the PDF."]
-        return render_template("verification/verify.html", form=form), 400
+        return _verify_page(form), 400
     problem = lookup_problem(form.code.data)
     if problem:
         form.code.errors = [problem]
-        return render_template("verification/verify.html", form=form), 400
+        return _verify_page(form), 400
     return redirect(url_for(".verify_code", code=form.code.data.strip()))
+
+
+@bp.post("/verify/credential")
+@limiter.limit(_lookup_limit, error_message=LOOKUPS_LIMITED)
+def verify_credential_submit():
+    form = _credential_form()
+    if form.validate_on_submit():
+        upload = _uploaded(form.file, services.MAX_CREDENTIAL_FILE_BYTES)
+        with form_errors(form):
+            verdict, cert = services.check_credential(upload, form.text.data, _viewer_clinic())
+            return render_template(
+                "verification/credential_result.html",
+                verdict=verdict,
+                data=certificate_json(cert) if cert else None,
+            )
+    return _verify_page(credential_form=form), 400
 
 
 def _verify_pdf(form: VerifyForm, data: bytes):
     if len(data) > MAX_PDF_BYTES:
         form.pdf.errors = ["This file is larger than 10 MB; a certificate PDF is much smaller."]
-        return render_template("verification/verify.html", form=form), 400
+        return _verify_page(form), 400
     check, cert = documents.check_pdf(data)
     if check.code:
         services.log_lookup(check.code, cert, "pdf", _viewer_clinic())

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from smp_academy.certificates.codes import generate_code
 from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
@@ -52,3 +53,14 @@ def signer(academy_identity: tuple[Path, Path]) -> PdfSigner:
 @pytest.fixture(scope="session")
 def signed_pdf(signer: PdfSigner, certificate_pdf: bytes) -> bytes:
     return signer.sign(certificate_pdf)
+
+
+@pytest.fixture
+def cli(app: Flask):
+    """``cli("certificates", "verify-pdf", path)``: a command run as from the shell."""
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str):
+        return runner.invoke(args=list(args))
+
+    return invoke

@@ -1,5 +1,6 @@
-"""Issue-once under concurrency, on PostgreSQL: two transactions that both find the
-requirements met at the same moment still produce one certificate (the unique index decides).
+"""Races on PostgreSQL: two transactions that both find the requirements met at the same
+moment still produce one certificate (the unique index decides); two revocations at the same
+moment both reach the published status list (the lock on the list's row decides).
 
 The suite's fixture runs every test on one connection in a rolled-back transaction; racing
 needs real, separate transactions, so this test commits through the app's engine with its own
@@ -15,8 +16,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from smp_academy.certificates import requirements, services
-from smp_academy.certificates.models import Certificate
+from smp_academy.auth.models import User
+from smp_academy.certificates import requirements, services, status_lists
+from smp_academy.certificates.models import Certificate, StatusList
+from smp_academy.certificates.openbadges.status_list import bit_at
 from smp_academy.core import jobs
 from smp_academy.core.models import AuditEvent
 from smp_academy.extensions import db
@@ -29,7 +32,7 @@ pytestmark = pytest.mark.postgres  # deselected in CI's SQLite pass, run in its 
 
 @pytest.fixture
 def postgres(app: Flask) -> None:
-    reason = "the issue-once race needs PostgreSQL: set SMP_TEST_DATABASE_URL"
+    reason = "these races need PostgreSQL: set SMP_TEST_DATABASE_URL"
     if not os.environ.get("SMP_TEST_DATABASE_URL"):
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason} (CI=true: this test may not be skipped)")
@@ -101,4 +104,60 @@ def test_two_simultaneous_checks_issue_one_certificate(app, own_sessions, monkey
         assert events == 1
         monkeypatch.setattr(services, "requirements_met", checked)
         assert services.check_and_issue(holder_id) == []  # and later checks add nothing
+        own_sessions.remove()
+
+
+@pytest.mark.parametrize("list_exists", [True, False], ids=["published", "new list"])
+def test_two_simultaneous_revocations_both_reach_the_published_list(
+    app, own_sessions, monkeypatch, list_exists
+):
+    """Each revocation rebuilds the list; without the lock on the list's row the later commit
+    would publish a list without the other's bit. When the list is new, both race to create
+    it, and that is settled too."""
+    with helpers.committed(db.engine):
+        admin = factories.user(role="admin", name="Ada Admin")
+        holder = factories.user(name="Rita Revoked")
+        certs = [helpers.certificate(holder) for _ in range(2)]
+        jobs.discard_pending()
+        if list_exists:
+            status_lists.publish(1)
+        own_sessions.commit()
+        admin_id, cert_ids = admin.id, [c.id for c in certs]
+        positions = [c.credential.status_list_index for c in certs]
+        assert {status_lists.list_number(p) for p in positions} == {1}
+        own_sessions.remove()
+
+        barrier = threading.Barrier(2, timeout=10)
+        locked_row = status_lists._locked_row
+
+        def wait_then_lock(number: int):
+            barrier.wait()  # both have revoked and neither has read the list yet
+            return locked_row(number)
+
+        monkeypatch.setattr(status_lists, "_locked_row", wait_then_lock)
+        errors: list[BaseException] = []
+
+        def revoke(cert_id: int) -> None:
+            with app.app_context():
+                try:
+                    cert = db.session.get(Certificate, cert_id)
+                    services.revoke(db.session.get(User, admin_id), cert, "Issued in error")
+                    db.session.commit()
+                except BaseException as error:  # reported by the main thread
+                    errors.append(error)
+                    db.session.rollback()
+                finally:
+                    jobs.discard_pending()
+                    db.session.remove()
+
+        threads = [threading.Thread(target=revoke, args=(cert_id,)) for cert_id in cert_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+        assert not errors, errors
+        published = own_sessions.get(StatusList, 1).credential
+        encoded = published["credentialSubject"]["encodedList"]
+        assert [bit_at(encoded, p) for p in positions] == [True, True]
         own_sessions.remove()

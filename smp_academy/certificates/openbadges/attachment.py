@@ -36,8 +36,9 @@ def attach_credential(pdf_bytes: bytes, credential: dict[str, Any]) -> bytes:
 
 def extract_credential_from_pdf(pdf_bytes: bytes) -> dict[str, Any] | None:
     """The embedded credential, or None when the PDF carries none."""
+    reader = _reader(pdf_bytes)
     try:
-        contents = _reader(pdf_bytes).attachments.get(ATTACHMENT_NAME)
+        contents = reader.attachments.get(ATTACHMENT_NAME)
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
         raise CredentialFileError(f"its attachments cannot be read ({error})") from None
     if not contents:
@@ -51,6 +52,17 @@ def extract_credential_from_pdf(pdf_bytes: bytes) -> dict[str, Any] | None:
 def credential_bytes(credential: dict[str, Any]) -> bytes:
     """The JSON file form of a credential (UTF-8, indented for people)."""
     return json.dumps(credential, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def credential_from_bytes(data: bytes) -> dict[str, Any]:
+    """The credential in a JSON file's bytes, or attached to a PDF's; CredentialFileError
+    when there is none to read."""
+    if not data.startswith(b"%PDF"):
+        return parse_credential_json(data)
+    document = extract_credential_from_pdf(data)
+    if document is None:
+        raise CredentialFileError(f"the PDF carries no {ATTACHMENT_NAME} attachment")
+    return document
 
 
 def parse_credential_json(data: bytes) -> dict[str, Any]:

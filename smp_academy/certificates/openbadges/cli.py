@@ -13,8 +13,7 @@ from typing import Any
 
 from smp_academy.certificates.openbadges.attachment import (
     CredentialFileError,
-    extract_credential_from_pdf,
-    parse_credential_json,
+    credential_from_bytes,
 )
 from smp_academy.certificates.openbadges.verify import StatusListLookup, verify_credential
 
@@ -49,9 +48,4 @@ def read_credential_file(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as error:
         raise CredentialFileError(f"cannot read it ({error.strerror or error})") from None
-    if not data.startswith(b"%PDF"):
-        return parse_credential_json(data)
-    document = extract_credential_from_pdf(data)
-    if document is None:
-        raise CredentialFileError("the PDF carries no credential.json attachment")
-    return document
+    return credential_from_bytes(data)

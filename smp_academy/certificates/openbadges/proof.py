@@ -59,7 +59,7 @@ def sign(
 
 def verify_proof(credential: dict[str, Any], resolve_key: KeyResolver) -> ProofResult:
     """Check the embedded proof; ``resolve_key`` maps a verification method id to its key."""
-    proof = credential.get("proof")
+    proof: Any = credential.get("proof")  # a dict of strings once its shape is checked
     problem = _proof_shape_problem(proof)
     if problem:
         return ProofResult("malformed", problem)

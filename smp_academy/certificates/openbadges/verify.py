@@ -103,7 +103,8 @@ def _check_status(
         raise _Rejected("malformed", "its status entry is not a Bitstring Status List entry")
     if entry.get("statusPurpose") != STATUS_PURPOSE:
         raise _Rejected("malformed", "its status entry is not for revocation")
-    url, index = entry.get("statusListCredential"), entry.get("statusListIndex")
+    url = entry.get("statusListCredential")
+    index: Any = entry.get("statusListIndex")
     status_list = lookup(url) if isinstance(url, str) else None
     if status_list is None:
         raise _Rejected("malformed", f"its status list is not one we publish: {url}")
