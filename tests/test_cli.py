@@ -146,7 +146,9 @@ def test_demo_is_idempotent(app):
 def test_demo_refuses_a_production_configuration(monkeypatch, tmp_path):
     from tests.support import separate_app
 
-    with separate_app(PRODUCTION=True, SIGNING_KEY_PATH="k", SIGNING_CERT_PATH="c") as app:
+    with separate_app(
+        PRODUCTION=True, SIGNING_KEY_PATH="k", SIGNING_CERT_PATH="c", CREDENTIAL_KEYS_PATH="ks"
+    ) as app:
         result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 2
     assert "never loaded in production" in result.output

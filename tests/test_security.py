@@ -91,10 +91,14 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
     assert str(refused.value.code).startswith("error: ") and "\n" not in str(refused.value.code)
     monkeypatch.setenv("SMP_SIGNING_KEY_PATH", str(tmp_path / "key.pem"))
     monkeypatch.setenv("SMP_SIGNING_CERT_PATH", str(tmp_path / "cert.pem"))
+    with pytest.raises(ConfigError, match="SMP_CREDENTIAL_KEYS_PATH"):
+        build_config(tmp_path, {})  # nor credential keys
+    monkeypatch.setenv("SMP_CREDENTIAL_KEYS_PATH", str(tmp_path / "credential-keys"))
     config = build_config(tmp_path, {})
     assert config["PRODUCTION"] and config["SECRET_KEY"] == "a-real-production-key"
     assert not (tmp_path / "secret_key").exists()
     assert not (tmp_path / "certificate-signing").exists()
+    assert not (tmp_path / "credential-keys").exists()
 
 
 def test_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):

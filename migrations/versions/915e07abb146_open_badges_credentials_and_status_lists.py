@@ -7,7 +7,7 @@ keys, so the render job makes them (`flask certificates credentials --backfill` 
 The signed status lists are published from their own table.
 
 Revision ID: 915e07abb146
-Revises: 0a0b87abbd8e
+Revises: f27bfe9eef9d
 Create Date: 2026-12-04 19:05:50.525429
 
 """
@@ -22,7 +22,7 @@ import smp_academy.core.types
 
 # revision identifiers, used by Alembic.
 revision = '915e07abb146'
-down_revision = '0a0b87abbd8e'
+down_revision = 'f27bfe9eef9d'
 branch_labels = None
 depends_on = None
 

@@ -94,7 +94,7 @@ class Certificate(Model):
     )
 
 
-class CertificateCredential(db.Model):
+class CertificateCredential(Model):
     """A certificate's Open Badges 3.0 credential, made at issue with the certificate: the
     position of its revocation bit in the status lists (drawn at random, so positions do not
     reveal the order of issue; list ``index // 131072 + 1``), the salt of the holder's hashed
@@ -115,7 +115,7 @@ class CertificateCredential(db.Model):
     certificate: Mapped[Certificate] = relationship(back_populates="credential", lazy="raise")
 
 
-class StatusList(db.Model):
+class StatusList(Model):
     """One published Bitstring Status List (its ``id`` is the number in its URL), signed.
     Rebuilt in the transaction that revokes, reinstates or supersedes a certificate it covers,
     so the list served on the next request already says so."""

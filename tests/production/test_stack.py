@@ -45,7 +45,10 @@ from bench.synthetic import make_photo
 from smp_academy import create_app
 from smp_academy.certificates import documents as certificate_documents
 from smp_academy.certificates import services as certificates
-from smp_academy.certificates.dev_identity import ensure_dev_signing_identity
+from smp_academy.certificates.dev_identity import (
+    ensure_dev_credential_keys,
+    ensure_dev_signing_identity,
+)
 from smp_academy.certificates.models import Certificate, Certification
 from smp_academy.core import jobs
 from smp_academy.courses.models import Course
@@ -285,8 +288,18 @@ def signing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
+def credential_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The credential key folder production demands (a development folder here)."""
+    return ensure_dev_credential_keys(tmp_path_factory.mktemp("credentials"))
+
+
+@pytest.fixture(scope="module")
 def settings(
-    database_url: str, redis_url: str, bucket: Bucket, signing: tuple[Path, Path]
+    database_url: str,
+    redis_url: str,
+    bucket: Bucket,
+    signing: tuple[Path, Path],
+    credential_keys: Path,
 ) -> dict[str, str]:
     """The SMP_* settings every process of the stack runs with."""
     key, cert = signing
@@ -300,6 +313,7 @@ def settings(
         "SMP_BASE_URL": "http://academy.example.org",
         "SMP_SIGNING_KEY_PATH": str(key),
         "SMP_SIGNING_CERT_PATH": str(cert),
+        "SMP_CREDENTIAL_KEYS_PATH": str(credential_keys),
     }
 
 
