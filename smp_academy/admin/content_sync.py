@@ -73,6 +73,8 @@ def _sync_course(report: SyncReport, spec: CourseSpec) -> Course:
         "estimated_hours": spec.estimated_hours,
         "position": spec.position,
         "prerequisite_slugs": spec.prerequisites,
+        "prerequisites_mode": spec.prerequisites_mode,
+        "available_after_days": spec.available_after_days,
         "is_published": True,
     }
     _upsert(report, "course", course, values)
@@ -122,6 +124,7 @@ def _sync_lessons(report: SyncReport, course: Course, spec: CourseSpec) -> None:
                 "body_html": lesson_spec.html,
                 "toc": lesson_spec.toc,
                 "search_text": f"{lesson_spec.title} {lesson_spec.text}",
+                "available_after_days": lesson_spec.available_after_days,
                 "content_hash": lesson_spec.content_hash,
                 "is_retired": False,
             },

@@ -222,3 +222,20 @@ def test_a_course_removed_from_content_is_unpublished_not_deleted(app, tmp_path)
     beta = db.session.scalar(select(Course).where(Course.slug == "beta-course"))
     assert beta is not None and not beta.is_published
     assert db.session.scalar(select(Lesson).where(Lesson.course_id == beta.id)) is not None
+
+
+def test_prerequisite_mode_and_drip_release_are_written(app, tmp_path):
+    root = helpers.write_tree(tmp_path / "content", "alpha-course")
+    course_yaml = root / "alpha-course" / "course.yaml"
+    course_yaml.write_text(
+        course_yaml.read_text() + "prerequisites_mode: advisory\navailable_after_days: 7\n"
+    )
+    lesson = root / "alpha-course" / "lessons" / "02-next-steps.md"
+    lesson.write_text(
+        lesson.read_text().replace("order: 2\n", "order: 2\navailable_after_days: 3\n")
+    )
+    assert helpers.sync(app, root).exit_code == 0
+    course = db.session.scalar(select(Course).where(Course.slug == "alpha-course"))
+    assert (course.prerequisites_mode, course.available_after_days) == ("advisory", 7)
+    days = db.session.scalar(select(Lesson.available_after_days).where(Lesson.slug == "next-steps"))
+    assert days == 3
