@@ -26,16 +26,17 @@ class NextStep:
     path: str
 
 
-def continue_step(user: User) -> NextStep | None:
+def continue_step(user: User, overview: list | None = None) -> NextStep | None:
     """The next lesson of the learner's last course; once that course is done, the next step
-    of their certification pathway; else the finished course to review."""
+    of their certification pathway; else the finished course to review. ``overview``: the
+    learner's certification overview when the page has it already."""
     point = services.resume_point(user)
     if point is not None and point.lesson is not None:
         return NextStep(
             f"Continue {point.course.title}: {point.lesson.title}",
             url_for("courses.show_lesson", slug=point.course.slug, lesson_slug=point.lesson.slug),
         )
-    step = pathway_step(user)
+    step = pathway_step(user, overview)
     if step is None and point is not None:
         return NextStep(
             f"Review {point.course.title}", url_for("courses.show_course", slug=point.course.slug)
@@ -43,10 +44,11 @@ def continue_step(user: User) -> NextStep | None:
     return step
 
 
-def pathway_step(user: User) -> NextStep | None:
+def pathway_step(user: User, overview: list | None = None) -> NextStep | None:
     """The first requirement not yet met of a certification the learner does not hold,
     certifications already under way first."""
-    pathways = sorted(certification_overview(user), key=lambda pathway: pathway.done == 0)
+    overview = certification_overview(user) if overview is None else overview
+    pathways = sorted(overview, key=lambda pathway: pathway.done == 0)
     for pathway in pathways:
         step = pathway.next
         if pathway.certificate is None and step is not None:

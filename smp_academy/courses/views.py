@@ -37,13 +37,8 @@ def index():
         return role_home()
     courses = services.published_courses()
     user = current_user if current_user.is_authenticated else None
-    progress = services.progress_by_course(user)
-    resume = services.last_activity(user) if user is not None else None
     return render_template(
-        "courses/index.html",
-        courses=courses,
-        progress=progress,
-        resume=resume,
+        "courses/index.html", courses=courses, progress=services.progress_by_course(user)
     )
 
 

@@ -66,10 +66,10 @@ def test_page_queries_do_not_grow_with_courses_lessons_and_learners(client, logi
     helpers.complete(trainee, helpers.lessons_of(target)[:1])
     login(trainee)
     paths = [
+        f"/courses/{target.slug}/lessons/lesson-2",  # first: the visit is where "continue" leads
         "/",
         "/courses",
         f"/courses/{target.slug}",
-        f"/courses/{target.slug}/lessons/lesson-2",
     ]
     small = _counts(client, paths)
 
@@ -86,6 +86,9 @@ def test_page_queries_do_not_grow_with_courses_lessons_and_learners(client, logi
     large = _counts(client, paths)
 
     assert large == small
-    assert all(n <= 20 for n in small.values()), small
+    # the trainee's dashboard gathers the whole pathway (courses, certifications, the clinical
+    # logbook and where to continue): a constant, larger budget than a single page
+    budget = {path: 25 if path == "/" else 20 for path in small}
+    assert all(small[path] <= budget[path] for path in small), small
     page = client.get(f"/courses/{target.slug}").get_data(as_text=True)
     assert "5 of 8 lessons done" in page  # the large world really was in place
