@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     # a background job still pending this long after its commit was lost on its way to a
     # worker (or the queue is far behind): `flask maintenance run` dispatches it again
     "JOB_STALE_SECONDS": 300,
+    # a submission claimed for grading and left this long goes back to the queue
+    "CLAIM_TIMEOUT_HOURS": 8,
 }
 
 

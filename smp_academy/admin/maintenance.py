@@ -1,8 +1,8 @@
 """``flask maintenance run``: the periodic work, for cron or a systemd timer (every few
-minutes): close overdue quiz attempts, send certificate expiry reminders and healed-review
-reminders, erase client media past their retention period, forget old idempotency answers,
-remove orphaned files, and dispatch background jobs that stayed pending (lost between commit
-and a worker).
+minutes): close overdue quiz attempts, release grading claims left open too long, send
+certificate expiry and healed-review reminders, erase client media past their retention period,
+forget old idempotency answers, remove orphaned files, and dispatch background jobs that stayed
+pending (lost between commit and a worker).
 
 In development, ``--as-of YYYY-MM-DD`` runs it as if today were that day (the clock is frozen
 for the run), so expiry, reminders and time-outs can be tried without waiting for them."""
@@ -10,7 +10,7 @@ for the run), so expiry, reminders and time-outs can be tried without waiting fo
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import click
 from flask import current_app
@@ -22,6 +22,7 @@ from smp_academy.clinical.privacy import erase_expired_media
 from smp_academy.clinical.reviews import send_review_reminders
 from smp_academy.core import clock, idempotency, jobs
 from smp_academy.core.cli_support import BadInput, unit_of_work
+from smp_academy.grading.services import release_stale_claims
 from smp_academy.quizzes.services import submit_overdue_attempts
 
 maintenance = AppGroup("maintenance", help="Periodic jobs.")
@@ -31,13 +32,15 @@ maintenance = AppGroup("maintenance", help="Periodic jobs.")
 def periodic_work() -> str:
     """The periodic work proper, as one unit of work; returns its summary."""
     closed = submit_overdue_attempts()
+    released = release_stale_claims(timedelta(hours=current_app.config["CLAIM_TIMEOUT_HOURS"]))
     reminded = send_expiry_reminders()
     reviews_due = send_review_reminders()
     erased = erase_expired_media()
     idempotency.forget_old()
     removed = remove_orphans()
     return (
-        f"closed {closed} overdue attempt(s), sent {reminded} expiry reminder(s), "
+        f"closed {closed} overdue attempt(s), released {released} forgotten claim(s), "
+        f"sent {reminded} expiry reminder(s), "
         f"sent {reviews_due} healed-review reminder(s), erased the media of {erased} case(s) "
         f"past retention, removed {len(removed)} orphaned file(s)"
     )

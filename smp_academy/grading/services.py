@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import url_for
@@ -143,6 +143,27 @@ def release(user: User, submission: Submission) -> None:
     db.session.refresh(submission)
     if result.rowcount != 1:
         raise Conflict("You are not reviewing this submission.")
+
+
+def release_stale_claims(older_than: timedelta) -> int:
+    """Periodic: claims left open longer than ``older_than`` (a reviewer who went away) go back
+    to the queue, so no submission waits behind a forgotten claim."""
+    stale = list(
+        db.session.scalars(
+            select(Submission).where(
+                Submission.state == SubmissionState.IN_REVIEW,
+                Submission.claimed_at < now_utc() - older_than,
+            )
+        )
+    )
+    for submission in stale:
+        audit.record(None, "submission.claim_expired", submission, by=submission.claimed_by_id)
+        submission.state, submission.claimed_by_id, submission.claimed_at = (
+            SubmissionState.SUBMITTED,
+            None,
+            None,
+        )
+    return len(stale)
 
 
 def claim_next(user: User, filters: QueueFilter, tries: int = 3) -> Submission | None:

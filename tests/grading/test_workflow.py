@@ -320,3 +320,19 @@ def test_reusable_comments_belong_to_their_author(setup, colleague):
     assert comments.comments_of(colleague) == []
     with pytest.raises(ValidationFailed, match="1 to 500 characters"):
         comments.save_comment(setup.instructor, "   ")
+
+
+def test_a_forgotten_claim_goes_back_to_the_queue_at_maintenance(app, setup, submission):
+    clock.freeze(datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
+    services.claim(setup.instructor, submission)
+    db.session.flush()
+    runner = app.test_cli_runner()
+    kept = runner.invoke(args=["maintenance", "run", "--as-of", "2026-05-04"])
+    assert "released 0 forgotten claim(s)" in kept.output, kept.output
+    released = runner.invoke(args=["maintenance", "run", "--as-of", "2026-05-05"])
+    assert "released 1 forgotten claim(s)" in released.output, released.output
+    db.session.refresh(submission)
+    assert submission.state == "submitted" and submission.claimed_by_id is None
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "submission.claim_expired")
+    )
