@@ -35,6 +35,7 @@ setup: install
 	$(FLASK) db upgrade
 	$(FLASK) content sync
 	$(FLASK) demo
+	$(FLASK) certificates credentials --backfill
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
