@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import Select, func, select, update
@@ -141,6 +142,13 @@ def _validated(exercise: Exercise, uploads: list[Upload]):
             field="photos",
         )
     return cleaned
+
+
+def check_upload(upload: Upload) -> dict[str, Any]:
+    """The upload page's check of one photo as it is chosen, before anything is submitted: the
+    same verdict the submission will give (stores nothing)."""
+    _, problems = _cleaned_and_measurable(upload)
+    return {"ok": not problems, "problems": problems}
 
 
 def _cleaned_and_measurable(upload: Upload) -> tuple[CleanPhoto | None, list[str]]:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from smp_academy.core.boundary import refused_to
@@ -102,6 +112,17 @@ def withdraw_submission(submission_id: int):
     services.withdraw(current_user, submission)
     flash("Your submission is withdrawn. Upload new photos when you are ready.", "success")
     return redirect(url_for(".show_exercise", slug=submission.exercise.slug))
+
+
+@bp.post("/exercises/<slug>/photo-check")
+@roles_required(Role.TRAINEE)
+def check_photo(slug: str):
+    """JSON: can this photo be measured? The upload page asks as soon as a photo is chosen."""
+    services.get_exercise(slug)
+    photo = request.files.get("photo")
+    if photo is None:
+        return jsonify(error="send the photo as the form field 'photo'"), 400
+    return jsonify(services.check_upload(services.Upload(photo.filename or "", photo.read())))
 
 
 @bp.get("/photos/<int:photo_id>/<any(full, thumb, overlay):kind>")

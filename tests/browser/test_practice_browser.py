@@ -107,3 +107,27 @@ def test_upload_grade_with_rubric_and_pin_then_the_trainee_sees_it(browser, live
     submission = db.session.get(Submission, submission_id)
     assert submission.state == "passed"
     assert submission.photos[0].analysis_status == "done"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_chosen_photo_is_checked_at_once(page, synthetic, width):
+    setup = helpers.cohort_setup()
+    exercise = helpers.exercise(photos=(1, 2), target=helpers.TARGET, title="Even density")
+    db.session.commit()
+    covered, _ = make_photo(32, background="paper", px_per_mm=10, cover_marker=1)
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, setup.trainee)
+    page.goto(f"/exercises/{exercise.slug}")
+    page.set_input_files(
+        "input[name=photos]",
+        files=[
+            {"name": "square.jpg", "mimeType": "image/jpeg", "buffer": synthetic},
+            {"name": "covered.jpg", "mimeType": "image/jpeg", "buffer": covered},
+        ],
+    )
+    check = page.locator("#photo-check")
+    check.get_by_text("“square.jpg” can be measured.").wait_for()
+    assert "“covered.jpg” cannot be measured" in check.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    db.session.rollback()
+    assert db.session.query(Submission).count() == 0  # choosing is not submitting

@@ -347,3 +347,36 @@ def test_a_refused_upload_keeps_no_answer_for_its_key(client, login, setup, exer
     )
     assert refused.status_code == 400
     assert _post_with_key(client, exercise, "k1", header=False).status_code == 302
+
+
+# --------------------------------------------------------------------------- the page's check
+
+
+def _check(client, exercise, data: bytes | None, name="photo.jpg"):
+    token = csrf_token(client, f"/exercises/{exercise.slug}")
+    files = {} if data is None else {"photo": (io.BytesIO(data), name)}
+    return client.post(
+        f"/exercises/{exercise.slug}/photo-check",
+        data=files,
+        headers={"X-CSRFToken": token},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_upload_page_checks_a_photo_as_soon_as_it_is_chosen(
+    client, login, setup, exercise, storage, synthetic, covered
+):
+    login(setup.trainee)
+    good = _check(client, exercise, synthetic[0])
+    assert good.get_json() == {"ok": True, "problems": []}
+    bad = _check(client, exercise, covered, "covered.jpg")
+    verdict = bad.get_json()
+    assert bad.status_code == 200 and verdict["ok"] is False
+    assert "“covered.jpg” cannot be measured" in verdict["problems"][0]
+    assert _check(client, exercise, None).status_code == 400
+    assert _check(client, exercise, b"not an image").get_json()["ok"] is False
+    assert (
+        helpers.stored_keys(storage) == set() and _count(Submission) == 0
+    )  # a check stores nothing
+    page = client.get(f"/exercises/{exercise.slug}").get_data(as_text=True)
+    assert 'id="photo-check"' in page and "js/photo_check.js" in page
