@@ -58,6 +58,7 @@ def test_a_case_from_consent_to_healed_review(browser, live_server, width):
         page.set_default_timeout(30_000)
         _sign_in(page, trainee)
         page.get_by_role("link", name="Case logbook").first.click()
+        page.wait_for_url(re.compile(r"/clinical$"))  # the navigation is done
         _fits(page, width)
         page.get_by_role("link", name="Open a new case").click()
         page.get_by_label("Client's initials (optional)").fill("RD")
