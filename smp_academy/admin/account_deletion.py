@@ -32,6 +32,7 @@ from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.models import Notification, OutboxMessage
 from smp_academy.core.roles import Role
+from smp_academy.core.rows import execute_changes
 from smp_academy.core.storage import get_storage
 from smp_academy.courses.models import CohortMember, Course, Enrolment, Lesson, LessonProgress
 from smp_academy.extensions import db
@@ -103,14 +104,14 @@ def deletion_requests(limit: int = 50) -> list[DeletionRequest]:
 def confirm_deletion(admin: User, request: DeletionRequest) -> dict[str, int]:
     """Erase the account of a pending request (see the module docstring); what was removed
     and kept, counted by kind, is kept on the request."""
-    result = db.session.execute(
+    changed = execute_changes(
         update(DeletionRequest)
         .where(DeletionRequest.id == request.id, DeletionRequest.state == DeletionState.PENDING)
         .values(state=DeletionState.COMPLETED, decided_at=now_utc(), decided_by_id=admin.id)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(request)
-    if result.rowcount != 1:
+    if changed != 1:
         raise Conflict(f"This request is {request.state.value} already.")
     user = request.user
     backing = _backing(user)
@@ -152,11 +153,11 @@ def _backing(user: User) -> dict[str, set[int]]:
 
 
 def _erase_progress(user: User, backing: dict[str, set[int]]) -> dict[str, int]:
-    lessons = db.session.execute(
+    lessons = execute_changes(
         delete(LessonProgress).where(
             LessonProgress.user_id == user.id, LessonProgress.lesson_id.not_in(backing["lessons"])
         )
-    ).rowcount
+    )
     db.session.execute(
         delete(Enrolment).where(
             Enrolment.user_id == user.id, Enrolment.course_id.not_in(backing["courses"])
@@ -173,7 +174,7 @@ def _erase_attempts(user: User, backing: dict[str, set[int]]) -> dict[str, int]:
         Attempt.user_id == user.id, Attempt.quiz_id.not_in(backing["quizzes"])
     )
     db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempts)))
-    removed = db.session.execute(delete(Attempt).where(Attempt.id.in_(attempts))).rowcount
+    removed = execute_changes(delete(Attempt).where(Attempt.id.in_(attempts)))
     db.session.execute(delete(Accommodation).where(Accommodation.user_id == user.id))
     return {"quiz_attempts_removed": removed}
 
@@ -215,9 +216,7 @@ def _erase_account(user: User) -> dict[str, int]:
     )
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    memberships = db.session.execute(
-        delete(CohortMember).where(CohortMember.user_id == user.id)
-    ).rowcount
+    memberships = execute_changes(delete(CohortMember).where(CohortMember.user_id == user.id))
     user.name, user.email, user.active = name, email, False
     user.password_hash = f"deleted:{secrets.token_hex(16)}"  # matches no password
     return {"cohort_memberships_removed": memberships}

@@ -20,6 +20,7 @@ list of its courses, then quizzes, then exercises. Each requirement is stored as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ LEGACY_KEYS = {"courses": "course", "quizzes": "quiz", "exercises": "exercise"}
 class RequirementList(list):
     """The requirements in order, as stored (plain dicts), with the line each was read from."""
 
-    def __init__(self, found: list[tuple[dict[str, Any], int]] = ()) -> None:
+    def __init__(self, found: Sequence[tuple[dict[str, Any], int]] = ()) -> None:
         super().__init__(requirement for requirement, _ in found)
         self.lines = [line for _, line in found]
 

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, ValidationFailed
 from smp_academy.core.models import IdempotentRequest
+from smp_academy.core.rows import execute_changes
 from smp_academy.extensions import db
 
 HEADER = "Idempotency-Key"
@@ -109,7 +110,6 @@ def _replay(stored: IdempotentRequest | None) -> Response:
 
 def forget_old() -> int:
     """Maintenance: drop answers kept longer than a day (retries come within seconds)."""
-    result = db.session.execute(
+    return execute_changes(
         delete(IdempotentRequest).where(IdempotentRequest.created_at < now_utc() - KEEP_FOR)
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]  # a DML result has a rowcount

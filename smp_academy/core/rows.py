@@ -3,9 +3,9 @@ decides between a double click, two tabs or two workers."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, Executable, select
 from sqlalchemy.exc import IntegrityError
 
 from smp_academy.core.errors import Conflict
@@ -37,3 +37,10 @@ def lock(row: Any) -> None:
     model = type(row)
     db.session.execute(select(model.id).where(model.id == row.id).with_for_update())
     db.session.refresh(row)
+
+
+def execute_changes(statement: Executable) -> int:
+    """Run an UPDATE or DELETE; the number of rows it changed (a conditional UPDATE that
+    changed none lost a race, or found its row in another state)."""
+    result = db.session.execute(statement)
+    return cast("CursorResult[Any]", result).rowcount

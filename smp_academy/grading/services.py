@@ -20,6 +20,7 @@ from smp_academy.core.errors import Conflict, ValidationFailed
 from smp_academy.core.events import requirement_met
 from smp_academy.core.notify import notify
 from smp_academy.core.roles import Role
+from smp_academy.core.rows import execute_changes
 from smp_academy.courses.models import CohortMember, CohortRole
 from smp_academy.courses.permissions import instructed_trainee_ids
 from smp_academy.extensions import db
@@ -110,14 +111,14 @@ def claim(user: User, submission: Submission) -> None:
     """Take a waiting submission for review; the first claim wins."""
     if submission.state == SubmissionState.IN_REVIEW and submission.claimed_by_id == user.id:
         return
-    result = db.session.execute(
+    changed = execute_changes(
         update(Submission)
         .where(Submission.id == submission.id, Submission.state == SubmissionState.SUBMITTED)
         .values(state=SubmissionState.IN_REVIEW, claimed_by_id=user.id, claimed_at=now_utc())
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission)
-    if result.rowcount != 1:
+    if changed != 1:
         raise Conflict(_busy_message(submission))
     audit.record(user, "submission.claimed", submission)
 
@@ -130,7 +131,7 @@ def _busy_message(submission: Submission) -> str:
 
 def release(user: User, submission: Submission) -> None:
     """Give a claimed submission back to the queue."""
-    result = db.session.execute(
+    changed = execute_changes(
         update(Submission)
         .where(
             Submission.id == submission.id,
@@ -141,7 +142,7 @@ def release(user: User, submission: Submission) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission)
-    if result.rowcount != 1:
+    if changed != 1:
         raise Conflict("You are not reviewing this submission.")
 
 
@@ -226,13 +227,13 @@ def grade(
     guard = [Submission.state == submission.state]
     if not regrade:
         guard.append(Submission.claimed_by_id == user.id)
-    result = db.session.execute(
+    changed = execute_changes(
         update(Submission)
         .where(Submission.id == submission.id, *guard)
         .values(state=new_state, claimed_by_id=None, decided_at=now_utc())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed != 1:
         db.session.refresh(submission)
         raise Conflict("Someone else changed this submission meanwhile; reload it.")
     record = Grade(

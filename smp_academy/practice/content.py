@@ -102,7 +102,7 @@ def _check_rubric(reader: ContentReader, path: Path, rubric: list) -> None:
         elif measure is not None:
             measures.add(measure)
         levels = criterion.get("levels") or []
-        points = [level.get("points") for level in levels if isinstance(level, dict)]
+        points: list[Any] = [level.get("points") for level in levels if isinstance(level, dict)]
         if (
             len(levels) < 2
             or len(points) != len(levels)

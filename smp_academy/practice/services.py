@@ -16,6 +16,7 @@ from smp_academy.auth.models import User
 from smp_academy.core import audit, jobs
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.notify import notify
+from smp_academy.core.rows import execute_changes
 from smp_academy.core.storage import get_storage, new_key
 from smp_academy.courses.access import ensure_open
 from smp_academy.courses.intake import place_in_intake
@@ -226,14 +227,14 @@ def withdraw(trainee: User, submission: Submission) -> None:
     The conditional UPDATE settles a race with an instructor's claim: the first one wins."""
     if submission.trainee_id != trainee.id:
         raise NotFound("No such submission.")
-    result = db.session.execute(
+    changed = execute_changes(
         update(Submission)
         .where(Submission.id == submission.id, Submission.state == SubmissionState.SUBMITTED)
         .values(state=SubmissionState.WITHDRAWN)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission)
-    if result.rowcount != 1:
+    if changed != 1:
         raise Conflict(
             f"This submission can no longer be withdrawn: it is {submission.state_label.lower()}."
         )

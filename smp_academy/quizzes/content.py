@@ -209,7 +209,7 @@ def _check_question(
         reader.problem(path, question.line, f"question {key or '?'}: {message}")
     if key in keys:
         reader.problem(path, question.line_of("key"), f"duplicate question key '{key}'")
-    keys.add(key)
+    keys.add(str(key))
     for line, message in _authoring_problems(question, figures):
         reader.problem(path, line, f"question {key}: {message}")
     lesson = question.get("lesson")

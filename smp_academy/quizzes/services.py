@@ -15,7 +15,7 @@ from smp_academy.auth.models import User
 from smp_academy.core.clock import now_utc
 from smp_academy.core.errors import Conflict, NotFound, ValidationFailed
 from smp_academy.core.events import requirement_met
-from smp_academy.core.rows import get_or_create, lock
+from smp_academy.core.rows import execute_changes, get_or_create, lock
 from smp_academy.courses.access import ensure_open
 from smp_academy.courses.models import Course
 from smp_academy.extensions import db
@@ -292,14 +292,14 @@ def submit_attempt(attempt: Attempt, reason: str = "trainee") -> bool:
     submitted_at = now_utc()
     if attempt.deadline_at is not None and reason == "deadline":
         submitted_at = min(submitted_at, attempt.deadline_at + DEADLINE_GRACE)
-    result = db.session.execute(
+    changed = execute_changes(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
         .values(status=AttemptStatus.SUBMITTED, submitted_at=submitted_at, submit_reason=reason)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(attempt)
-    if result.rowcount != 1:
+    if changed != 1:
         return False
     _grade(attempt)
     if attempt.passed:

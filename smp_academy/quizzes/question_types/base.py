@@ -40,7 +40,7 @@ import random
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard
 
 from smp_academy.quizzes.answers import (
     GetList,
@@ -108,7 +108,7 @@ def _layout_order(layout: Mapping[str, Any], field: str, count: int) -> list[int
 # --------------------------------------------------------------------------- authoring checks
 
 
-def _is_text(value: Any) -> bool:
+def _is_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 

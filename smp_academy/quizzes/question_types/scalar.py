@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from smp_academy.quizzes.answers import (
     InvalidAnswer,
@@ -62,7 +62,7 @@ class TrueFalse(QuestionType):
         return ["true" if answer["value"] else "false"]
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
