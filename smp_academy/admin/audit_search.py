@@ -3,7 +3,7 @@ asked for, and every object named ("Certificate SMP-7K3Q-…", not "Certificate 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -176,7 +176,7 @@ def _fallback(object_type: str, object_id: str) -> ObjectLabel:
     return ObjectLabel(f"{words.capitalize()} #{object_id}")
 
 
-def object_labels(events: list[AuditEvent]) -> dict[tuple[str, str], ObjectLabel]:
+def object_labels(events: Sequence[AuditEvent]) -> dict[tuple[str, str], ObjectLabel]:
     """A label for the object of every event: one query per object type on the page."""
     wanted: dict[str, set[str]] = {}
     for event in events:
@@ -192,6 +192,9 @@ def object_labels(events: list[AuditEvent]) -> dict[tuple[str, str], ObjectLabel
         numeric = [int(i) for i in ids if i.isdigit()]
         if namer is None or not numeric:
             continue
-        for row in db.session.scalars(select(namer.model).where(namer.model.id.in_(numeric))):
+        rows: Iterable[Any] = db.session.scalars(
+            select(namer.model).where(namer.model.id.in_(numeric))
+        )
+        for row in rows:
             labels[(kind, str(row.id))] = namer.label(row)
     return labels

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -217,7 +218,9 @@ def _ready_case(trainee: User, consent_day: date, seed: int):
 def _session(trainee: User, case, supervisor: User | None, day: date, level: str, seed: int):
     """A session whose before photo is the previous session's area healed (bare skin before
     the first) and whose after photo is measured against the healed reviews."""
-    external = {} if supervisor else {"external_name": MENTOR[0], "external_email": MENTOR[1]}
+    external: dict[str, Any] = (
+        {} if supervisor else {"external_name": MENTOR[0], "external_email": MENTOR[1]}
+    )
     before = _photo(seed - 1 + FRESH, healed=True) if case.sessions else _photo(seed, bare=True)
     given = sessions.SessionInput(
         performed_on=day,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Integer, func, select
 
@@ -17,7 +19,7 @@ from smp_academy.certificates.status import CertificateStatus, status_of
 from smp_academy.courses.cohorts import cohort_progress
 from smp_academy.courses.models import Cohort, Course, Lesson
 from smp_academy.extensions import db
-from smp_academy.practice.models import STATE_LABELS, Exercise, Submission
+from smp_academy.practice.models import STATE_LABELS, Exercise, Submission, SubmissionState
 from smp_academy.practice.services import exercises_for_course
 from smp_academy.quizzes.models import Attempt, AttemptStatus, Quiz
 from smp_academy.quizzes.reports import safe_cell
@@ -67,7 +69,7 @@ def progress_grid(cohort: Cohort, course: Course) -> ProgressGrid:
 
 
 def _quiz_results(quiz: Quiz, trainee_ids: list[int]) -> dict[int, QuizResult]:
-    rows = db.session.execute(
+    rows: Iterable[Any] = db.session.execute(
         select(
             Attempt.user_id,
             func.max(Attempt.score),
@@ -82,7 +84,7 @@ def _quiz_results(quiz: Quiz, trainee_ids: list[int]) -> dict[int, QuizResult]:
         .group_by(Attempt.user_id)
     )
     return {
-        user_id: QuizResult(best or 0.0, bool(passed), count)
+        int(user_id): QuizResult(float(best or 0.0), bool(passed), int(count))
         for user_id, best, passed, count in rows
     }
 
@@ -153,7 +155,9 @@ def _csv_row(grid: ProgressGrid, trainee: User) -> list[str | int | float]:
         *("done" if (trainee.id, lesson.id) in grid.done else "" for lesson in grid.lessons),
         *(quiz if grid.quiz else []),
         *(
-            STATE_LABELS[state].lower() if (state := grid.states.get((trainee.id, e.id))) else ""
+            STATE_LABELS[SubmissionState(state)].lower()
+            if (state := grid.states.get((trainee.id, e.id)))
+            else ""
             for e in grid.exercises
         ),
         "; ".join(certificate_text(c) for c in grid.certificates.get(trainee.id, [])),

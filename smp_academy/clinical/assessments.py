@@ -108,7 +108,7 @@ def correct_assessment(
         new=new.version,
         reason=new.correction_reason,
     )
-    _announce(new, db.session.get(User, old.trainee_id))
+    _announce(new, db.session.get_one(User, old.trainee_id))
     return new
 
 

@@ -176,7 +176,7 @@ def compare_review(
     for area, photo in by_area(healed).items():
         before = fresh.get(area)
         numbers = None
-        if before is not None and before.is_measured and photo.is_measured:
+        if before is not None and before.analysis and photo.analysis:
             numbers = compare_scalp(before.analysis, photo.analysis)
         comparisons.append(Comparison(area, photo, before, numbers))
     return comparisons

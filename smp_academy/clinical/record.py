@@ -76,7 +76,7 @@ def practical_record(user_id: int) -> PracticalRecord:
     )
 
 
-def _cases_and_sessions(user_id: int) -> tuple[list[date], list[tuple[date, str]]]:
+def _cases_and_sessions(user_id: int) -> tuple[list[date], list[tuple[date, SupervisionLevel]]]:
     rows = db.session.execute(
         select(
             ClientCase.id,
@@ -100,7 +100,7 @@ def _cases_and_sessions(user_id: int) -> tuple[list[date], list[tuple[date, str]
         by_case[case_id].append(bool(satisfactory))
         if satisfactory:
             sessions.append((performed_on, level))
-    cases = [closed[c] for c, signed in by_case.items() if closed[c] and all(signed)]
+    cases = [day for c, signed in by_case.items() if (day := closed[c]) and all(signed)]
     return cases, sessions
 
 
@@ -110,7 +110,7 @@ def stepped_down_on(
     """When the session minimums were met, supervision stepping down: a session counts towards
     its level only once every closer level has reached its minimum (e.g. independent sessions
     only after six under direct supervision). None while any minimum is not met."""
-    counts = dict.fromkeys(LEVEL_ORDER, 0)
+    counts: dict[str, int] = dict.fromkeys(LEVEL_ORDER, 0)
     reached: dict[str, date] = {}
     for day, level in sessions:
         closer = LEVEL_ORDER[: LEVEL_ORDER.index(SupervisionLevel(level))]

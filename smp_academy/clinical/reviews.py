@@ -159,6 +159,7 @@ def record_review(trainee: User, case: ClientCase, given: ReviewInput) -> Healed
 
 
 def _review_values(case: ClientCase, window: ReviewWindow, given: ReviewInput) -> dict:
+    assert case.closed_on is not None  # a healed review follows the last session
     opens, closes = window.span(case.closed_on)
     day = past_date(given.reviewed_on, "reviewed_on", "review date")
     if not opens <= day <= closes:

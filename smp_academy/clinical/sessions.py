@@ -142,6 +142,7 @@ def _session_values(trainee: User, case: ClientCase, given: SessionInput) -> dic
 
 
 def _session_date(value: date | None, case: ClientCase, last: date | None) -> date:
+    assert case.consent is not None  # sessions are logged only on a case with consent
     day = past_date(value, "performed_on", "session date", case.consent.signed_on)
     if last is not None and day < last + timedelta(days=MIN_DAYS_BETWEEN_SESSIONS):
         raise ValidationFailed(

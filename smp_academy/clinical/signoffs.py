@@ -143,7 +143,7 @@ def sign_off(supervisor: User, session: TreatmentSession, given: SignOffInput) -
 
 
 def _signed(session: TreatmentSession, form: SignOff) -> None:
-    case = db.session.get(ClientCase, session.case_id)
+    case = db.session.get_one(ClientCase, session.case_id)
     verdict = "satisfactory" if form.is_satisfactory else "not yet satisfactory"
     notify(
         case.trainee,
@@ -177,7 +177,7 @@ def correct(actor: User, old: SignOff, given: SignOffInput, reason: str) -> Sign
     db.session.add(new)
     db.session.flush()
     old.superseded_by_id = new.id
-    session = db.session.get(TreatmentSession, old.session_id)
+    session = db.session.get_one(TreatmentSession, old.session_id)
     audit.record(
         actor,
         "clinical.sign_off_corrected",

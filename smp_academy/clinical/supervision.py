@@ -4,6 +4,8 @@ examiners' assessments, and the admins' pigment lot look-up."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -84,7 +86,7 @@ def correct_sign_off(sign_off_id: int):
 
 def _form_data(form: SignOff) -> dict:
     """The signed form's answers, to start the correction from."""
-    data = {"level": form.level, "feedback": form.feedback}
+    data: dict[str, Any] = {"level": form.level, "feedback": form.feedback}
     data["is_satisfactory"] = "yes" if form.is_satisfactory else "no"
     data |= {f"hygiene_{key}": value for key, value in form.hygiene.items()}
     return data | {f"rating_{key}": value for key, value in form.ratings.items()}
