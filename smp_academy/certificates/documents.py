@@ -79,6 +79,7 @@ def render_certificate(cert_id: int) -> None:
     from smp_academy.certificates.openbadges.attachment import attach_credential
     from smp_academy.certificates.pdf import render_certificate_pdf
 
+    assert cert.credential.document is not None  # signed just above
     unsigned = attach_credential(
         render_certificate_pdf(certificate_document(cert)), cert.credential.document
     )

@@ -9,9 +9,8 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=500)])
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(ReasonForm):
     holder_name = StringField("Corrected name", validators=[DataRequired(), Length(max=120)])
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=500)])
 
 
 class IssueForm(FlaskForm):

@@ -63,7 +63,7 @@ def passed_quizzes(user_id: int, since: datetime | None = None) -> dict[str, dat
     stmt = (
         select(Quiz.slug, func.min(Attempt.submitted_at))
         .join(Attempt, Attempt.quiz_id == Quiz.id)
-        .where(Attempt.user_id == user_id, Attempt.passed)
+        .where(Attempt.user_id == user_id, Attempt.passed.is_(True))
         .group_by(Quiz.slug)
     )
     if since is not None:

@@ -48,7 +48,7 @@ def live_certificate(holder_id: int, certification_id: int) -> Certificate | Non
 
 def check_and_issue(user_id: int) -> list[Certificate]:
     """Issue every certificate whose requirements the user now meets (first or renewal)."""
-    issued = []
+    issued: list[Certificate] = []
     holder = db.session.get(User, user_id)
     if holder is None or not holder.active:
         return issued

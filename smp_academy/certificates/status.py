@@ -59,10 +59,10 @@ def certificate_json(cert: Certificate) -> dict[str, Any]:
     if cert.revoked_at is not None:
         data["revoked_on"] = cert.revoked_at.date().isoformat()
         data["revocation_reason"] = cert.revocation_reason
-    elif cert.superseded_by_id is not None:
-        data["revoked_on"] = cert.superseded_by.issued_at.date().isoformat()
-        data["revocation_reason"] = f"Superseded by {cert.superseded_by.code} (re-issued)"
-        data["superseded_by"] = cert.superseded_by.code
+    elif (successor := cert.superseded_by) is not None:
+        data["revoked_on"] = successor.issued_at.date().isoformat()
+        data["revocation_reason"] = f"Superseded by {successor.code} (re-issued)"
+        data["superseded_by"] = successor.code
     return data
 
 

@@ -139,7 +139,7 @@ def manage_certificates():
 @roles_required(Role.ADMIN)
 def manage_certificate(code: str):
     cert = services.certificate_by_exact_code(code)
-    forms = {
+    forms: dict[str, ReasonForm] = {
         "revoke": ReasonForm(prefix="revoke"),
         "reinstate": ReasonForm(prefix="reinstate"),
         "reissue": ReissueForm(prefix="reissue", holder_name=cert.holder_name),

@@ -44,9 +44,10 @@ def _clinic():
 def _batch_key() -> str:
     """Batches are limited per valid token (only a hash reaches the limiter's store); a made-up
     token is limited by the address it comes from, so inventing tokens buys nothing."""
-    if _clinic() is None:
+    token = _bearer_token()
+    if token is None or _clinic() is None:
         return f"address:{request.remote_addr}"
-    return f"token:{hashlib.sha256(_bearer_token().encode()).hexdigest()[:32]}"
+    return f"token:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
 
 
 def _batch_cost() -> int:

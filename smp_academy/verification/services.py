@@ -58,7 +58,7 @@ def lookup(code: str, channel: str, clinic: User | None = None) -> Certificate |
 
 def batch_verify(clinic: User, codes: list[str]) -> list[dict[str, Any]]:
     """One result per code, in order: the certificate object or ``not_found``."""
-    wanted = {}
+    wanted: dict[str, str | None] = {}
     for code in codes:
         try:
             wanted[code] = normalize_code(code)
@@ -72,8 +72,9 @@ def batch_verify(clinic: User, codes: list[str]) -> list[dict[str, Any]]:
     }
     results = []
     for code in codes:
-        cert = found.get(wanted[code]) if wanted[code] else None
-        log_lookup(wanted[code] or code, cert, "batch", clinic)
+        normal = wanted[code]
+        cert = found.get(normal) if normal else None
+        log_lookup(normal or code, cert, "batch", clinic)
         results.append(certificate_json(cert) if cert else {"code": code, "status": "not_found"})
     return results
 
