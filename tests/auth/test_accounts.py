@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -378,3 +379,20 @@ def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(app):
         app.config["PASSWORD_HASH"] = original
     assert user.password_hash != old_hash and "m=16,t=2" in user.password_hash
     assert sign_in("old@example.com") is user
+
+
+def test_reset_tokens_stay_out_of_the_logs(client, trainee, caplog):
+    caplog.set_level(logging.INFO, logger="smp_academy.mail")
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    if True:
+        client.post(
+            "/forgot-password",
+            data={"email": trainee.email, "csrf_token": csrf_token(client, "/forgot-password")},
+        )
+        link = _link(trainee.email, "/reset-password")
+        token = link.split("token=")[1]
+        logging.getLogger("werkzeug").info(
+            '"GET %s HTTP/1.1" 302 -', link
+        )  # as the dev server logs
+    assert "token=[withheld]" in caplog.text
+    assert token not in caplog.text

@@ -401,3 +401,26 @@ def test_admin_pages_revoke_and_reissue(client, login, admin, trainee):
     assert response.status_code == 302
     db.session.refresh(new)
     assert status.certificate_json(new)["revocation_reason"] == "Issued in error"
+
+
+def test_a_pdf_not_rendered_yet_is_being_prepared_never_rendered_in_the_request(
+    trainee, login, client
+):
+    cert = helpers.certificate(trainee)  # its render job not run yet
+    jobs.discard_pending()
+    login(trainee)
+    response = client.get(f"/certificates/{cert.code}.pdf")
+    assert response.status_code == 202 and response.headers["Retry-After"]
+    assert "being prepared" in response.get_data(as_text=True)
+    db.session.refresh(cert)
+    assert cert.pdf_key is None  # the request rendered nothing
+
+
+def test_a_revoked_certificate_pdf_is_not_handed_out(trainee, login, client, admin):
+    cert, _ = helpers.issued_with_pdf(trainee)
+    services.revoke(admin, cert, "Assessment found to be invalid")
+    db.session.flush()
+    login(trainee)
+    response = client.get(f"/certificates/{cert.code}.pdf")
+    assert response.status_code == 410 and response.mimetype == "text/html"
+    assert "Assessment found to be invalid" in response.get_data(as_text=True)

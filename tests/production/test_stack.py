@@ -598,6 +598,8 @@ def test_gunicorn_serves_health_and_certificates(app_context, stack: Stack):
     assert body["status"] == "valid"
     assert body["holder_name"] == "Amara Okonkwo-Lindqvist"
     assert body["verify_url"] == f"http://academy.example.org/verify/{cert.code}"
+    with urllib.request.urlopen(f"{stack.web_url}/healthz", timeout=10) as response:
+        assert response.headers.get("Server") is None  # the stack does not name itself
 
 
 def test_a_job_lost_between_commit_and_queue_runs_after_maintenance(
