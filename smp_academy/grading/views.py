@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from smp_academy.core.boundary import refused_to
 from smp_academy.core.clock import now_utc
-from smp_academy.core.errors import ValidationFailed
 from smp_academy.core.roles import Role, require, roles_required
 from smp_academy.core.web import form_errors, safe_next
 from smp_academy.courses.cohorts import cohorts_of_instructor
@@ -19,7 +16,7 @@ from smp_academy.courses.models import Cohort
 from smp_academy.courses.permissions import can_view_trainee_work
 from smp_academy.extensions import db
 from smp_academy.grading import comments, services
-from smp_academy.grading.forms import ActionForm, CommentForm, GradeForm
+from smp_academy.grading.forms import ActionForm, CommentForm, GradeForm, make_grade_form
 from smp_academy.grading.permissions import can_grade
 from smp_academy.practice.forms import WithdrawForm
 from smp_academy.practice.models import STATE_LABELS, Exercise, Submission
@@ -30,7 +27,6 @@ from smp_academy.practice.suggestions import suggest_levels
 bp = Blueprint("grading", __name__)
 
 STAFF = (Role.INSTRUCTOR, Role.ADMIN)
-PIN_FIELD = re.compile(r"^pin-(\d+)-photo$")
 
 
 def _filters() -> services.QueueFilter:
@@ -114,15 +110,19 @@ def release_submission(submission_id: int):
 @roles_required(*STAFF)
 def grade_submission(submission_id: int):
     submission = _submission_for_staff(submission_id)
-    form = GradeForm()
+    form = make_grade_form(submission.exercise.rubric)()
     if form.validate_on_submit():
         with form_errors(None):
             services.grade(
-                current_user, submission, _levels(submission), form.feedback.data or "", _pins()
+                current_user, submission, form.levels(), form.feedback.data or "", form.pin_inputs()
             )
             return _after_grading(submission)
+    elif form.is_submitted():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(_unreadable(form), "error")
     grades = services.grades_of(submission)
-    start = _submitted_start(submission) if form.is_submitted() else None
+    start = _submitted_start(form) if form.is_submitted() else None
     start = start or services.grade_start(submission, grades)
     if not form.is_submitted():
         form.feedback.data = start.feedback
@@ -166,43 +166,17 @@ def _after_grading(submission: Submission):
     return redirect(url_for(".grade_submission", submission_id=submission.id))
 
 
-def _submitted_start(submission: Submission) -> services.GradeStart | None:
+def _unreadable(form: GradeForm) -> str:
+    if form.pins.errors:
+        return "A pin could not be read; remove it and place it again."
+    return "A level could not be read; choose it again."
+
+
+def _submitted_start(form: GradeForm) -> services.GradeStart:
     """A refused grade's own levels, feedback and pins, so the form keeps what was entered."""
-    levels = {
-        key: int(value) for key, value in _levels(submission).items() if value and value.isdigit()
-    }
-    try:
-        pins = _pins()
-    except ValidationFailed:
-        pins = []
-    return services.GradeStart(levels, request.form.get("feedback", ""), pins)
-
-
-def _levels(submission: Submission) -> dict[str, str | None]:
-    return {c["key"]: request.form.get(f"level-{c['key']}") for c in submission.exercise.rubric}
-
-
-def _pins() -> list[services.PinInput]:
-    pins = []
-    for field in sorted(request.form, key=lambda name: (len(name), name)):
-        match = PIN_FIELD.match(field)
-        if not match:
-            continue
-        n = match.group(1)
-        try:
-            pins.append(
-                services.PinInput(
-                    photo_id=int(request.form[field]),
-                    x=float(request.form[f"pin-{n}-x"]),
-                    y=float(request.form[f"pin-{n}-y"]),
-                    note=request.form.get(f"pin-{n}-note", ""),
-                )
-            )
-        except (KeyError, ValueError):
-            raise ValidationFailed(
-                "A pin could not be read; remove it and place it again."
-            ) from None
-    return pins
+    levels = {key: points for key, points in form.levels().items() if points is not None}
+    pins = form.pin_inputs() if not form.pins.errors else []
+    return services.GradeStart(levels, form.feedback.data or "", pins)
 
 
 @bp.post("/grading/comments")

@@ -57,7 +57,7 @@ def _form_of(page: str) -> dict[str, str]:
     form = page[
         page.index('id="grade-form"') : page.index("</form>", page.index('id="grade-form"'))
     ]
-    values = dict(re.findall(r'<input type="hidden" name="(pin-[^"]+)" value="([^"]*)"', form))
+    values = dict(re.findall(r'<input type="hidden" name="(pins-[^"]+)" value="([^"]*)"', form))
     values |= dict(
         re.findall(r'name="(level-[^"]+)" value="(\d+)" data-points="\d+" checked', form)
     )
@@ -77,7 +77,7 @@ def test_a_regrade_starts_from_the_previous_grade(client, login, setup, graded):
         "level-density": "2",
         "level-spacing-randomness": "0",
     }
-    assert values["pin-1-note"] == "Rows here" and values["pin-2-note"] == "A blowout"
+    assert values["pins-1-note"] == "Rows here" and values["pins-2-note"] == "A blowout"
 
     # The instructor raises one level and posts the form as it stands: pins and feedback stay.
     values["level-spacing-randomness"] = "2"
@@ -111,16 +111,16 @@ def test_a_refused_grade_keeps_what_was_entered(client, login, setup):
         "csrf_token": csrf_token(client, path),
         "level-size-consistency": "4",
         "feedback": "Half-way there.",
-        "pin-1-photo": str(submission.photos[0].id),
-        "pin-1-x": "0.5",
-        "pin-1-y": "0.5",
-        "pin-1-note": "Look here",
+        "pins-1-photo": str(submission.photos[0].id),
+        "pins-1-x": "0.5",
+        "pins-1-y": "0.5",
+        "pins-1-note": "Look here",
     }
     page = client.post(path, data=data).get_data(as_text=True)
     assert "Choose a level for “Density against the target”." in page
     values = _form_of(page)
     assert values["level-size-consistency"] == "4" and values["feedback"] == "Half-way there."
-    assert values["pin-1-note"] == "Look here"
+    assert values["pins-1-note"] == "Look here"
     assert db.session.scalar(select(Grade)) is None
 
 

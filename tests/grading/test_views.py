@@ -57,10 +57,10 @@ def _grade_form(submission, levels, feedback="", pins=()) -> dict[str, str]:
     data["feedback"] = feedback
     for number, (x, y, note) in enumerate(pins, start=1):
         data |= {
-            f"pin-{number}-photo": str(submission.photos[0].id),
-            f"pin-{number}-x": str(x),
-            f"pin-{number}-y": str(y),
-            f"pin-{number}-note": note,
+            f"pins-{number}-photo": str(submission.photos[0].id),
+            f"pins-{number}-x": str(x),
+            f"pins-{number}-y": str(y),
+            f"pins-{number}-note": note,
         }
     return data
 
@@ -173,7 +173,7 @@ def test_a_graded_form_with_a_missing_level_is_refused(client, login, setup, exe
     assert response.status_code == 200
     assert "Choose a level for “Random spacing”." in response.get_data(as_text=True)
     broken = _grade_form(submission, levels=helpers.levels(4, 4, 4))
-    broken |= {"pin-1-photo": str(submission.photos[0].id), "pin-1-x": "left"}
+    broken |= {"pins-1-photo": str(submission.photos[0].id), "pins-1-x": "left"}
     path = f"/grading/submissions/{submission.id}"
     page = client.post(path, data=broken | {"csrf_token": csrf_token(client, path)})
     assert "A pin could not be read" in page.get_data(as_text=True)

@@ -187,7 +187,7 @@
     const values = { photo: view.figure.dataset.photoId, x: x.toFixed(4), y: y.toFixed(4), note: note.trim() };
     Object.entries(values).forEach(([name, value]) => {
       const input = document.createElement("input");
-      input.type = "hidden"; input.name = "pin-" + id + "-" + name; input.value = value;
+      input.type = "hidden"; input.name = "pins-" + id + "-" + name; input.value = value;
       pinInputs.appendChild(input);
     });
     const pin = document.createElement("span");
