@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from smp_academy.auth.models import User
 from smp_academy.auth.sessions import kept_post, resumable
+from smp_academy.core.bodies import parse_body
 from smp_academy.core.boundary import refused_to, writes
 from smp_academy.core.clock import now_utc
 from smp_academy.core.roles import Role, require, roles_required
@@ -36,6 +37,7 @@ from smp_academy.quizzes import reports, services
 from smp_academy.quizzes import review as attempt_review
 from smp_academy.quizzes.forms import AccommodationForm, ActionForm
 from smp_academy.quizzes.models import Attempt, Quiz
+from smp_academy.quizzes.schemas import AUTOSAVE_SHAPE, AutosaveRequest
 from smp_academy.quizzes.statistics import MIN_FLAG_RESPONSES
 
 bp = Blueprint("quizzes", __name__)
@@ -137,11 +139,9 @@ def save_attempt(attempt_id: int):
 def autosave_answer(attempt_id: int):
     """JSON autosave: {"slot": n, "answer": {...}} → {"saved": true}."""
     attempt = _own_attempt_or_404(attempt_id)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("slot"), int):
-        return jsonify(error="send a JSON object with an integer 'slot' and an 'answer'"), 400
-    row = services.save_answer(current_user, attempt, data["slot"], data.get("answer"))
-    return jsonify(saved=True, slot=data["slot"], saved_at=row.saved_at.isoformat())
+    body = parse_body(AutosaveRequest, request.get_json(silent=True), AUTOSAVE_SHAPE)
+    row = services.save_answer(current_user, attempt, body.slot, body.answer)
+    return jsonify(saved=True, slot=body.slot, saved_at=row.saved_at.isoformat())
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
